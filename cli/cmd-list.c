@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memplug list: block accounting and memmap placement, as one JSON object. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "memplug.h"
+
+struct list_opts {
+	bool devices;
+	bool blocks;
+	bool human;
+	bool summary;
+	const char *device;
+	long node; /* -1: any */
+	enum memplug_zone zone; /* MEMPLUG_NR_ZONES: any */
+};
+
+enum {
+	OPT_DEVICES,
+	OPT_BLOCKS,
+	OPT_DEVICE,
+	OPT_NODE,
+	OPT_ZONE,
+	OPT_HUMAN,
+	OPT_SUMMARY,
+};
+
+static const struct cli_option list_options[] = {
+	[OPT_DEVICES] = { "devices", 'D', NULL,
+			  "only sources backed by a device" },
+	[OPT_BLOCKS] = { "memory-blocks", 'M', NULL,
+			 "one row per memory block in memory_blocks" },
+	[OPT_DEVICE] = { "device", 'd', "NAME",
+			 "filter by dax device, namespace or CXL region" },
+	[OPT_NODE] = { "node", 'n', "N", "filter by NUMA node" },
+	[OPT_ZONE] = { "zone", 'z', "ZONE",
+		       "filter by zone (DMA, DMA32, Normal, Movable, none)" },
+	[OPT_HUMAN] = { "human", 'u', NULL, "sizes as strings (\"128 MiB\")" },
+	[OPT_SUMMARY] = { "summary", 's', NULL,
+			  "only the system and summary objects are filled" },
+	OPT_END,
+};
+
+static int list_option(int index, const char *arg, void *data)
+{
+	struct list_opts *o = data;
+
+	switch (index) {
+	case OPT_DEVICES:
+		o->devices = true;
+		break;
+	case OPT_BLOCKS:
+		o->blocks = true;
+		break;
+	case OPT_DEVICE:
+		o->device = arg;
+		break;
+	case OPT_NODE:
+		return cli_parse_long("list", "node", arg, 0, 65535, &o->node);
+	case OPT_ZONE:
+		o->zone = memplug_zone_from_name(arg);
+		if (o->zone == MEMPLUG_ZONE_UNKNOWN)
+			return cli_usage_error("list",
+					       "invalid --zone '%s': want DMA, DMA32, Normal, Movable or none",
+					       arg);
+		break;
+	case OPT_HUMAN:
+		o->human = true;
+		break;
+	case OPT_SUMMARY:
+		o->summary = true;
+		break;
+	}
+	return 0;
+}
+
+static bool source_matches_device(struct memplug_source *src, const char *name)
+{
+	const char *ns = memplug_source_get_namespace(src);
+	const char *region = memplug_source_get_region(src);
+
+	return !strcmp(memplug_source_get_name(src), name) ||
+	       (ns && !strcmp(ns, name)) || (region && !strcmp(region, name));
+}
+
+static bool block_matches(struct memplug_block *block,
+			  const struct list_opts *o)
+{
+	struct memplug_source *src = memplug_block_get_source(block);
+
+	if (o->node >= 0 && memplug_block_get_node(block) != o->node)
+		return false;
+	if (o->zone != MEMPLUG_NR_ZONES) {
+		if (memplug_block_get_state(block) == MEMPLUG_BLOCK_ONLINE) {
+			if (memplug_block_get_zone(block) != o->zone)
+				return false;
+		} else if (!memplug_block_can_online_to(block, o->zone)) {
+			return false;
+		}
+	}
+	if (o->device && (!src || !source_matches_device(src, o->device)))
+		return false;
+	if (o->devices && (!src || memplug_source_get_type(src) !=
+					   MEMPLUG_SOURCE_DAX))
+		return false;
+	return true;
+}
+
+static bool source_matches(struct memplug_source *src,
+			   const struct list_opts *o)
+{
+	unsigned long i, n = memplug_source_get_nr_blocks(src);
+
+	if (o->devices && memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)
+		return false;
+	if (o->device && !source_matches_device(src, o->device))
+		return false;
+	if (o->node < 0 && o->zone == MEMPLUG_NR_ZONES)
+		return true;
+	if (o->zone == MEMPLUG_NR_ZONES &&
+	    memplug_source_get_target_node(src) == o->node)
+		return true;
+	for (i = 0; i < n; i++)
+		if (block_matches(memplug_source_get_block(src, i), o))
+			return true;
+	return false;
+}
+
+static struct json_object *zone_counts(unsigned long counts[])
+{
+	struct json_object *obj = json_object_new_object();
+	int z;
+
+	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
+		json_object_object_add(obj, memplug_zone_name(z),
+				       json_object_new_int64(counts[z]));
+	return obj;
+}
+
+static struct json_object *system_json(struct memplug_ctx *ctx,
+				       const struct list_opts *o)
+{
+	struct json_object *sys = json_object_new_object();
+	struct json_object *caps = json_object_new_object();
+	enum memplug_tristate knob = memplug_has_dax_memmap_knob(ctx);
+	long ratio = memplug_get_parallel_hotplug_ratio(ctx);
+	long long memmap = memplug_get_nr_memmap_pages(ctx);
+	long long boot = memplug_get_nr_memmap_boot_pages(ctx);
+	long amr = memplug_get_auto_movable_ratio(ctx);
+
+	json_object_object_add(sys, "sysfs_root",
+			       json_object_new_string(memplug_get_sysfs_root(ctx)));
+	json_object_object_add(sys, "kernel",
+			       json_string_or_null(memplug_get_kernel_release(ctx)));
+	json_object_object_add(sys, "block_size_bytes",
+			       json_size(memplug_get_block_size(ctx), o->human));
+	json_object_object_add(sys, "auto_online_blocks",
+			       json_string_or_null(memplug_get_auto_online_blocks(ctx)));
+	json_object_object_add(sys, "memmap_on_memory",
+			       json_string_or_null(memplug_get_memmap_on_memory(ctx)));
+	json_object_object_add(sys, "online_policy",
+			       json_string_or_null(memplug_get_online_policy(ctx)));
+	json_object_object_add(sys, "auto_movable_ratio",
+			       json_int_or_null(amr, amr >= 0));
+	json_object_object_add(caps, "dax_memmap_on_memory",
+			       knob == MEMPLUG_UNKNOWN ?
+				       NULL :
+				       json_object_new_boolean(knob == MEMPLUG_YES));
+	json_object_object_add(caps, "parallel_onlining",
+			       json_object_new_boolean(
+				       memplug_has_parallel_onlining(ctx)));
+	json_object_object_add(caps, "parallel_hotplug_ratio",
+			       json_int_or_null(ratio, ratio >= 0));
+	json_object_object_add(caps, "parallel_evidence",
+			       json_string_or_null(
+				       memplug_get_parallel_evidence(ctx)));
+	json_object_object_add(caps, "nr_memmap_pages",
+			       json_object_new_boolean(memmap >= 0));
+	json_object_object_add(caps, "memory_probe",
+			       json_object_new_boolean(
+				       memplug_has_memory_probe(ctx)));
+	json_object_object_add(sys, "capabilities", caps);
+	json_object_object_add(sys, "nr_memmap_pages",
+			       json_int_or_null(memmap, memmap >= 0));
+	json_object_object_add(sys, "nr_memmap_boot_pages",
+			       json_int_or_null(boot, boot >= 0));
+	return sys;
+}
+
+static struct json_object *summary_json(struct memplug_ctx *ctx,
+					const struct list_opts *o)
+{
+	unsigned long zones[MEMPLUG_NR_ZONES] = { 0 }, states[4] = { 0 };
+	struct json_object *sum = json_object_new_object();
+	uint64_t bs = memplug_get_block_size(ctx), memmap[3] = { 0 };
+	struct memplug_block *block;
+	unsigned long total = 0;
+
+	memplug_block_foreach(ctx, block) {
+		struct memplug_source *src = memplug_block_get_source(block);
+		enum memplug_block_state state = memplug_block_get_state(block);
+		struct memplug_memmap m;
+
+		if (!block_matches(block, o))
+			continue;
+		total++;
+		states[state]++;
+		if (state == MEMPLUG_BLOCK_ONLINE)
+			zones[memplug_block_get_zone(block)]++;
+		memplug_source_get_memmap(src, &m);
+		if (memplug_source_get_type(src) != MEMPLUG_SOURCE_BOOT)
+			memmap[m.location] += bs / 64;
+	}
+	json_object_object_add(sum, "total_memblocks",
+			       json_object_new_int64(total));
+	json_object_object_add(sum, "online_memblocks",
+			       json_object_new_int64(states[MEMPLUG_BLOCK_ONLINE]));
+	json_object_object_add(sum, "offline_memblocks",
+			       json_object_new_int64(states[MEMPLUG_BLOCK_OFFLINE]));
+	json_object_object_add(sum, "going_offline_memblocks",
+			       json_object_new_int64(
+				       states[MEMPLUG_BLOCK_GOING_OFFLINE]));
+	json_object_object_add(sum, "total_bytes", json_size(total * bs, o->human));
+	json_object_object_add(sum, "online_bytes",
+			       json_size(states[MEMPLUG_BLOCK_ONLINE] * bs,
+					 o->human));
+	json_object_object_add(sum, "zones", zone_counts(zones));
+	json_object_object_add(sum, "hotplug_memmap_self_bytes",
+			       json_size(memmap[MEMPLUG_MEMMAP_SELF], o->human));
+	json_object_object_add(sum, "hotplug_memmap_node_bytes",
+			       json_size(memmap[MEMPLUG_MEMMAP_NODE], o->human));
+	json_object_object_add(sum, "hotplug_memmap_unknown_bytes",
+			       json_size(memmap[MEMPLUG_MEMMAP_UNKNOWN], o->human));
+	return sum;
+}
+
+static struct json_object *nodes_json(struct memplug_ctx *ctx,
+				      const struct list_opts *o)
+{
+	struct json_object *arr = json_object_new_array();
+	struct memplug_node *node;
+
+	memplug_node_foreach(ctx, node) {
+		struct json_object *obj, *zones = json_object_new_array();
+		long long total = memplug_node_get_mem_total(node);
+		int z;
+
+		if (o->node >= 0 && memplug_node_get_id(node) != o->node) {
+			json_object_put(zones);
+			continue;
+		}
+		obj = json_object_new_object();
+		json_object_object_add(obj, "node",
+				       json_object_new_int(memplug_node_get_id(node)));
+		json_object_object_add(obj, "mem_total",
+				       total < 0 ? NULL :
+						   json_size(total, o->human));
+		json_object_object_add(obj, "memory_blocks",
+				       json_object_new_int64(
+					       memplug_node_get_nr_blocks(node)));
+		json_object_object_add(obj, "online_memblocks",
+				       json_object_new_int64(
+					       memplug_node_get_nr_online(node)));
+		for (z = 0; z < MEMPLUG_ZONE_NONE; z++) {
+			struct memplug_zone_pages p;
+			struct json_object *zo;
+
+			if (!memplug_node_get_zone_pages(node, z, &p))
+				continue;
+			zo = json_object_new_object();
+			json_object_object_add(zo, "zone",
+					       json_object_new_string(
+						       memplug_zone_name(z)));
+			json_object_object_add(zo, "present_pages",
+					       json_object_new_int64(p.present));
+			json_object_object_add(zo, "managed_pages",
+					       json_object_new_int64(p.managed));
+			json_object_object_add(zo, "spanned_pages",
+					       json_object_new_int64(p.spanned));
+			json_object_array_add(zones, zo);
+		}
+		json_object_object_add(obj, "zones", zones);
+		json_object_array_add(arr, obj);
+	}
+	return arr;
+}
+
+static struct json_object *memmap_location_json(const struct memplug_memmap *m)
+{
+	char buf[32];
+
+	switch (m->location) {
+	case MEMPLUG_MEMMAP_SELF:
+		return json_object_new_string("self");
+	case MEMPLUG_MEMMAP_NODE:
+		if (m->node < 0)
+			return json_object_new_string("unknown");
+		snprintf(buf, sizeof(buf), "node:%d", m->node);
+		return json_object_new_string(buf);
+	default:
+		return json_object_new_string("unknown");
+	}
+}
+
+static struct json_object *source_json(struct memplug_source *src,
+				       const struct list_opts *o)
+{
+	struct json_object *obj = json_object_new_object(), *states, *nodes;
+	unsigned long zones[MEMPLUG_NR_ZONES], i,
+		n = memplug_source_get_nr_blocks(src);
+	bool dax = memplug_source_get_type(src) == MEMPLUG_SOURCE_DAX;
+	int knob = memplug_source_get_memmap_knob(src);
+	int target = memplug_source_get_target_node(src);
+	char seen[1024] = { 0 };
+	struct memplug_memmap m;
+	int z, s;
+
+	json_object_object_add(obj, "source",
+			       json_object_new_string(memplug_source_get_name(src)));
+	json_object_object_add(obj, "type",
+			       json_object_new_string(memplug_source_type_name(
+				       memplug_source_get_type(src))));
+	json_object_object_add(obj, "mode",
+			       json_object_new_string(memplug_mode_name(
+				       memplug_source_get_mode(src))));
+	json_object_object_add(obj, "size",
+			       json_size(memplug_source_get_size(src), o->human));
+	json_object_object_add(obj, "target_node",
+			       json_int_or_null(target, dax && target >= 0));
+	json_object_object_add(obj, "memmap_on_memory_knob",
+			       json_int_or_null(knob, dax && knob >= 0));
+	json_object_object_add(obj, "namespace",
+			       json_string_or_null(
+				       memplug_source_get_namespace(src)));
+	json_object_object_add(obj, "region",
+			       json_string_or_null(memplug_source_get_region(src)));
+	json_object_object_add(obj, "first_block",
+			       json_int_or_null(n ? memplug_block_get_id(
+							    memplug_source_get_block(src, 0)) :
+						    0,
+						n > 0));
+	json_object_object_add(obj, "last_block",
+			       json_int_or_null(n ? memplug_block_get_id(
+							    memplug_source_get_block(src, n - 1)) :
+						    0,
+						n > 0));
+	json_object_object_add(obj, "total_memblocks", json_object_new_int64(n));
+	json_object_object_add(obj, "online_memblocks",
+			       json_object_new_int64(memplug_source_count_state(
+				       src, MEMPLUG_BLOCK_ONLINE)));
+	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
+		zones[z] = memplug_source_count_zone(src, z);
+	json_object_object_add(obj, "zones", zone_counts(zones));
+	states = json_object_new_object();
+	for (s = MEMPLUG_BLOCK_ONLINE; s < MEMPLUG_BLOCK_UNKNOWN; s++)
+		json_object_object_add(states, memplug_block_state_name(s),
+				       json_object_new_int64(
+					       memplug_source_count_state(src, s)));
+	json_object_object_add(obj, "states", states);
+	nodes = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		int node = memplug_block_get_node(memplug_source_get_block(src, i));
+
+		if (node < 0 || node >= (int)sizeof(seen) || seen[node])
+			continue;
+		seen[node] = 1;
+		json_object_array_add(nodes, json_object_new_int(node));
+	}
+	json_object_object_add(obj, "nodes", nodes);
+	memplug_source_get_memmap(src, &m);
+	json_object_object_add(obj, "memmap_bytes", json_size(m.bytes, o->human));
+	json_object_object_add(obj, "memmap_location", memmap_location_json(&m));
+	json_object_object_add(obj, "memmap_basis",
+			       json_object_new_string(m.observed ? "observed" :
+								   "predicted"));
+	json_object_object_add(obj, "memmap_reason",
+			       json_object_new_string(m.reason));
+	if (!memplug_source_has_range(src))
+		json_object_object_add(obj, "warning",
+				       json_object_new_string(
+					       "address range unreadable (needs root): blocks unknown"));
+	return obj;
+}
+
+static struct json_object *namespaces_json(struct memplug_ctx *ctx,
+					   const struct list_opts *o)
+{
+	struct json_object *arr = json_object_new_array();
+	struct memplug_namespace *ns;
+
+	memplug_namespace_foreach(ctx, ns) {
+		struct json_object *obj;
+		const char *dax = memplug_namespace_get_dax(ns);
+		int numa = memplug_namespace_get_numa_node(ns);
+		int target = memplug_namespace_get_target_node(ns);
+
+		if (o->device && strcmp(o->device, memplug_namespace_get_name(ns)) &&
+		    (!dax || strcmp(o->device, dax)))
+			continue;
+		if (o->node >= 0 && target != o->node && numa != o->node)
+			continue;
+		obj = json_object_new_object();
+		json_object_object_add(obj, "namespace",
+				       json_object_new_string(
+					       memplug_namespace_get_name(ns)));
+		json_object_object_add(obj, "mode",
+				       json_string_or_null(
+					       memplug_namespace_get_mode(ns)));
+		json_object_object_add(obj, "size",
+				       json_size(memplug_namespace_get_size(ns),
+						 o->human));
+		json_object_object_add(obj, "map",
+				       json_string_or_null(
+					       memplug_namespace_get_map(ns)));
+		json_object_object_add(obj, "numa_node",
+				       json_int_or_null(numa, numa >= 0));
+		json_object_object_add(obj, "target_node",
+				       json_int_or_null(target, target >= 0));
+		json_object_object_add(obj, "dax", json_string_or_null(dax));
+		json_object_array_add(arr, obj);
+	}
+	return arr;
+}
+
+static struct json_object *regions_json(struct memplug_ctx *ctx,
+					const struct list_opts *o)
+{
+	struct json_object *arr = json_object_new_array();
+	struct memplug_region *r;
+
+	memplug_region_foreach(ctx, r) {
+		struct json_object *obj;
+		const char *dax = memplug_region_get_dax(r);
+		uint64_t res = 0;
+		bool has_res = memplug_region_get_resource(r, &res);
+		char buf[32];
+
+		if (o->device && strcmp(o->device, memplug_region_get_name(r)) &&
+		    (!dax || strcmp(o->device, dax)))
+			continue;
+		obj = json_object_new_object();
+		json_object_object_add(obj, "region",
+				       json_object_new_string(
+					       memplug_region_get_name(r)));
+		json_object_object_add(obj, "mode",
+				       json_string_or_null(memplug_region_get_mode(r)));
+		json_object_object_add(obj, "size",
+				       json_size(memplug_region_get_size(r),
+						 o->human));
+		snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)res);
+		json_object_object_add(obj, "resource",
+				       has_res ? json_object_new_string(buf) : NULL);
+		json_object_object_add(obj, "committed",
+				       json_object_new_boolean(
+					       memplug_region_is_committed(r)));
+		json_object_object_add(obj, "dax", json_string_or_null(dax));
+		json_object_array_add(arr, obj);
+	}
+	return arr;
+}
+
+static struct json_object *block_json(struct memplug_block *block,
+				      const struct list_opts *o)
+{
+	struct json_object *obj = json_object_new_object();
+	uint64_t start = memplug_block_get_start(block);
+	uint64_t size = memplug_block_get_size(block);
+	struct memplug_source *src = memplug_block_get_source(block);
+	enum memplug_tristate removable = memplug_block_is_removable(block);
+	int node = memplug_block_get_node(block);
+	char range[64];
+
+	snprintf(range, sizeof(range), "0x%016llx-0x%016llx",
+		 (unsigned long long)start,
+		 (unsigned long long)(start + size - 1));
+	json_object_object_add(obj, "block",
+			       json_object_new_int64(memplug_block_get_id(block)));
+	json_object_object_add(obj, "range", json_object_new_string(range));
+	json_object_object_add(obj, "start", json_object_new_int64(start));
+	json_object_object_add(obj, "size", json_size(size, o->human));
+	json_object_object_add(obj, "state",
+			       json_object_new_string(memplug_block_state_name(
+				       memplug_block_get_state(block))));
+	json_object_object_add(obj, "node", json_int_or_null(node, node >= 0));
+	json_object_object_add(obj, "zones",
+			       json_string_or_null(
+				       memplug_block_get_valid_zones(block)));
+	json_object_object_add(obj, "removable",
+			       removable == MEMPLUG_UNKNOWN ?
+				       NULL :
+				       json_object_new_boolean(removable));
+	json_object_object_add(obj, "source",
+			       src ? json_object_new_string(
+					     memplug_source_get_name(src)) :
+				     NULL);
+	return obj;
+}
+
+int cmd_list(int argc, char **argv, struct cli_context *cli)
+{
+	struct list_opts o = { .node = -1, .zone = MEMPLUG_NR_ZONES };
+	struct memplug_ctx *ctx = cli->ctx;
+	struct json_object *root, *sources, *blocks;
+	struct memplug_source *src;
+	struct memplug_block *block;
+	bool done;
+	int first, rc;
+
+	rc = cli_parse(argc, argv, "list", "[options]", list_options,
+		       list_option, &o, &first, &done);
+	if (rc || done)
+		return rc;
+	if (first < argc)
+		return cli_usage_error("list", "unexpected argument '%s'",
+				       argv[first]);
+	rc = memplug_scan(ctx);
+	if (rc)
+		return cli_error(EXIT_ERROR, "%s", memplug_get_error(ctx));
+	if (o.device && !memplug_source_get_by_name(ctx, o.device)) {
+		bool known = false;
+		struct memplug_namespace *ns;
+		struct memplug_region *r;
+
+		memplug_namespace_foreach(ctx, ns)
+			known |= !strcmp(memplug_namespace_get_name(ns), o.device);
+		memplug_region_foreach(ctx, r)
+			known |= !strcmp(memplug_region_get_name(r), o.device);
+		if (!known)
+			return cli_error(EXIT_ERROR, "no device '%s'", o.device);
+	}
+
+	root = json_object_new_object();
+	json_object_object_add(root, "system", system_json(ctx, &o));
+	json_object_object_add(root, "summary", summary_json(ctx, &o));
+	json_object_object_add(root, "nodes", o.summary ?
+						     json_object_new_array() :
+						     nodes_json(ctx, &o));
+	sources = json_object_new_array();
+	if (!o.summary)
+		memplug_source_foreach(ctx, src)
+			if (source_matches(src, &o))
+				json_object_array_add(sources,
+						      source_json(src, &o));
+	json_object_object_add(root, "sources", sources);
+	json_object_object_add(root, "namespaces",
+			       o.summary ? json_object_new_array() :
+					   namespaces_json(ctx, &o));
+	json_object_object_add(root, "regions", o.summary ?
+						       json_object_new_array() :
+						       regions_json(ctx, &o));
+	blocks = json_object_new_array();
+	if (o.blocks && !o.summary)
+		memplug_block_foreach(ctx, block)
+			if (block_matches(block, &o))
+				json_object_array_add(blocks,
+						      block_json(block, &o));
+	json_object_object_add(root, "memory_blocks", blocks);
+	json_print(root);
+	json_object_put(root);
+	return EXIT_OK;
+}

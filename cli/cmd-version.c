@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memplug version */
+#include <stdio.h>
+#include "config.h"
+#include "memplug.h"
+
+int cmd_version(int argc, char **argv, struct cli_context *cli)
+{
+	puts(MEMPLUG_VERSION);
+	return EXIT_OK;
+}

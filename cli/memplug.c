@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memplug: the command table and the options every command shares. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include "config.h"
+#include "memplug.h"
+
+static int cmd_help(int argc, char **argv, struct cli_context *cli);
+
+static const struct cli_command commands[] = {
+	{ "list", cmd_list, "report memory sources, blocks and memmap placement" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "show help for a command" },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"usage: memplug [--sysfs-root=DIR] [-v] COMMAND [ARGS]\n\n"
+		"    --sysfs-root=DIR  read and write the kernel below DIR (also $MEMPLUG_SYSFS_ROOT)\n"
+		"    -v, --verbose     progress and library debug messages on stderr\n"
+		"    --list-cmds       list the commands, one per line\n"
+		"    --version         print the version\n\n"
+		"commands:\n");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "    %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\nSee 'memplug help COMMAND' or memplug-COMMAND(1).\n");
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv, struct cli_context *cli)
+{
+	const struct cli_command *cmd;
+	char *args[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd || cmd->fn == cmd_help)
+		return cli_usage_error("help", "unknown command '%s'", argv[1]);
+	args[0] = argv[1];
+	return cmd->fn(2, args, cli);
+}
+
+static void log_stderr(struct memplug_ctx *ctx, int priority,
+		       const char *file, int line, const char *fn,
+		       const char *format, va_list args)
+{
+	fprintf(stderr, "memplug: %s: ", fn);
+	vfprintf(stderr, format, args);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	struct cli_context cli = { 0 };
+	const char *root = NULL;
+	int i, rc;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *arg = argv[i];
+
+		if (!strncmp(arg, "--sysfs-root=", 13)) {
+			root = arg + 13;
+		} else if (!strcmp(arg, "--sysfs-root")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(NULL,
+						       "option --sysfs-root needs an argument");
+			root = argv[++i];
+		} else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+			cli.verbose++;
+		} else if (!strcmp(arg, "--list-cmds")) {
+			size_t c;
+
+			for (c = 0; c < NR_COMMANDS; c++)
+				puts(commands[c].name);
+			return EXIT_OK;
+		} else if (!strcmp(arg, "--version")) {
+			return cmd_version(1, argv, &cli);
+		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			return cli_usage_error(NULL, "unknown option '%s'", arg);
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[i]);
+	if (!cmd)
+		return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+	if (root && !*root)
+		return cli_usage_error(NULL, "--sysfs-root is empty");
+	rc = memplug_new(&cli.ctx, root);
+	if (rc)
+		return cli_error(EXIT_ERROR, "cannot create context: %s",
+				 strerror(-rc));
+	memplug_set_log_fn(cli.ctx, log_stderr);
+	if (cli.verbose)
+		memplug_set_log_priority(cli.ctx,
+					 cli.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+	rc = cmd->fn(argc - i, argv + i, &cli);
+	memplug_unref(cli.ctx);
+	return rc;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option tables: one per command, driving getopt, --help and --list-opts. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "memplug.h"
+
+int cli_usage_error(const char *cmd, const char *format, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "memplug%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int cli_error(int code, const char *format, ...)
+{
+	va_list args;
+
+	fputs("memplug: ", stderr);
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_parse_long(const char *cmd, const char *option, const char *arg,
+		   long min, long max, long *val)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		return cli_usage_error(cmd, "invalid --%s '%s': want %ld..%ld",
+				       option, arg, min, max);
+	*val = v;
+	return 0;
+}
+
+static void print_help(const char *cmd, const char *usage,
+		       const struct cli_option *opts)
+{
+	const struct cli_option *o;
+
+	printf("usage: memplug %s %s\n\n", cmd, usage);
+	for (o = opts; o->name; o++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			 o->short_name ? "-" : "    ",
+			 o->short_name ? o->short_name : ' ',
+			 o->short_name ? ", " : "", o->name, o->arg ? "=" : "",
+			 o->arg ? o->arg : "");
+		printf("    %-30s %s\n", left, o->help);
+	}
+}
+
+int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
+	      const struct cli_option *opts, cli_option_fn fn, void *data,
+	      int *first, bool *done)
+{
+	struct option *lopts;
+	char shorts[128] = "+";
+	int n = 0, i, c, rc = 0;
+
+	*done = false;
+	while (opts[n].name)
+		n++;
+	lopts = calloc(n + 3, sizeof(*lopts));
+	if (!lopts)
+		return cli_error(EXIT_ERROR, "out of memory");
+	for (i = 0; i < n; i++) {
+		lopts[i].name = opts[i].name;
+		lopts[i].has_arg = opts[i].arg ? required_argument : no_argument;
+		lopts[i].val = 256 + i;
+		if (opts[i].short_name) {
+			size_t len = strlen(shorts);
+
+			shorts[len] = (char)opts[i].short_name;
+			shorts[len + 1] = opts[i].arg ? ':' : '\0';
+			shorts[len + 2] = '\0';
+		}
+	}
+	lopts[n].name = "help";
+	lopts[n].val = 'h';
+	lopts[n + 1].name = "list-opts";
+	lopts[n + 1].val = 1;
+	strcat(shorts, "h");
+	opterr = 0;
+	optind = 1;
+	while (!rc && (c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		if (c == 'h') {
+			print_help(cmd, usage, opts);
+			*done = true;
+			break;
+		}
+		if (c == 1) {
+			for (i = 0; i < n; i++)
+				printf("--%s%s", opts[i].name,
+				       i + 1 < n ? " " : "\n");
+			*done = true;
+			break;
+		}
+		if (c == '?' || c == ':') {
+			if (optopt >= 256 && optopt - 256 < n)
+				rc = cli_usage_error(cmd,
+						     "option --%s needs an argument",
+						     opts[optopt - 256].name);
+			else if (optopt)
+				rc = cli_usage_error(cmd, "unknown option '-%c'",
+						     optopt);
+			else
+				rc = cli_usage_error(cmd, "unknown option '%s'",
+						     argv[optind - 1]);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (c == 256 + i || c == opts[i].short_name)
+				break;
+		if (i < n)
+			rc = fn(i, optarg, data);
+	}
+	free(lopts);
+	*first = optind;
+	return rc;
+}

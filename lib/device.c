@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: LGPL-2.1
+/*
+ * Devices that own memory: dax devices (each one a memory source), the
+ * nvdimm namespaces and CXL regions behind them.  libdaxctl, libndctl and
+ * libcxl read the live /sys only, so the model reads these attributes
+ * itself, below the sysfs root; the libraries drive the live writes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "private.h"
+
+static char *read_attr(struct memplug_ctx *ctx, const char *dir,
+		       const char *attr)
+{
+	char *path = root_path(ctx, "%s/%s", dir, attr), *text;
+
+	if (!path)
+		return NULL;
+	text = read_text(ctx, path);
+	free(path);
+	return text;
+}
+
+static int attr_int(struct memplug_ctx *ctx, const char *dir,
+		    const char *attr, int fallback)
+{
+	char *text = read_attr(ctx, dir, attr), *end;
+	long v;
+
+	if (!text)
+		return fallback;
+	v = strtol(text, &end, 0);
+	if (end == text || *end)
+		v = fallback;
+	free(text);
+	return (int)v;
+}
+
+static bool attr_u64(struct memplug_ctx *ctx, const char *dir,
+		     const char *attr, uint64_t *val)
+{
+	char *text = read_attr(ctx, dir, attr);
+	int rc;
+
+	if (!text)
+		return false;
+	rc = parse_u64(text, 0, val);
+	free(text);
+	return rc == 0;
+}
+
+/* the entries of a directory below the root whose names start with @prefix */
+static char **list_dir(struct memplug_ctx *ctx, const char *rel,
+		       const char *prefix, int *count)
+{
+	char *path = root_path(ctx, "%s", rel), **names = NULL;
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	int cap = 0;
+	DIR *dir;
+
+	*count = 0;
+	dir = path ? opendir(path) : NULL;
+	free(path);
+	while (dir && (de = readdir(dir))) {
+		if (strncmp(de->d_name, prefix, plen) || !de->d_name[plen])
+			continue;
+		if (*count == cap) {
+			char **grow;
+
+			cap = cap ? cap * 2 : 16;
+			grow = realloc(names, cap * sizeof(*grow));
+			if (!grow)
+				break;
+			names = grow;
+		}
+		names[(*count)++] = strdup(de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	return names;
+}
+
+static void free_list(char **names, int count)
+{
+	while (count-- > 0)
+		free(names[count]);
+	free(names);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the path component that starts with @prefix and ends in a digit */
+static char *path_component(const char *path, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	const char *p = path;
+
+	while (p && *p) {
+		size_t clen = strcspn(p, "/");
+
+		if (clen > plen && !strncmp(p, prefix, plen) &&
+		    p[plen] >= '0' && p[plen] <= '9')
+			return strndup(p, clen);
+		p = p[clen] ? p + clen + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* ndbus0/region0/dax0.1/dax0.0: dax0.1's namespace attribute names it */
+static void dax_backing(struct memplug_ctx *ctx, struct memplug_source *src,
+			const char *devpath)
+{
+	if (!devpath)
+		return;
+	if (strstr(devpath, "/ndbus")) {
+		char *parent = strdup(devpath), *slash;
+
+		slash = parent ? strrchr(parent, '/') : NULL;
+		if (slash) {
+			*slash = '\0';
+			src->namespace = read_attr(ctx, parent, "namespace");
+		}
+		free(parent);
+	} else if (strstr(devpath, "/dax_region")) {
+		src->region = path_component(devpath, "region");
+	}
+}
+
+/* kmem adds only the whole blocks inside a range */
+static void add_range_blocks(struct memplug_source *src, uint64_t start,
+			     uint64_t end)
+{
+	struct memplug_ctx *ctx = src->ctx;
+	uint64_t bs = ctx->block_size;
+	uint64_t first = (start + bs - 1) / bs, last = (end + 1) / bs;
+
+	if (!src->has_range || start < src->start)
+		src->start = start;
+	if (!src->has_range || end > src->end)
+		src->end = end;
+	src->has_range = true;
+	for (; first < last; first++) {
+		struct memplug_block *b = memplug_block_get_by_id(ctx, first);
+
+		if (b)
+			source_add_block(src, b);
+	}
+}
+
+static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
+		      const char *dir)
+{
+	uint64_t start, end;
+	int i, n, count;
+	char **maps;
+
+	maps = list_dir(ctx, dir, "mapping", &count);
+	for (n = 0; n < count; n++) {
+		char *map;
+
+		if (asprintf(&map, "%s/%s", dir, maps[n]) < 0)
+			continue;
+		if (attr_u64(ctx, map, "start", &start) &&
+		    attr_u64(ctx, map, "end", &end) && end > start)
+			add_range_blocks(src, start, end);
+		free(map);
+	}
+	free_list(maps, count);
+	if (src->has_range)
+		return;
+	/* older kernels: one range from resource + size */
+	if (attr_u64(ctx, dir, "resource", &start) && src->size) {
+		add_range_blocks(src, start, start + src->size - 1);
+		return;
+	}
+	for (i = 0; i < ctx->nr_iomem; i++)
+		if (!strcmp(ctx->iomem[i].name, src->name))
+			add_range_blocks(src, ctx->iomem[i].start,
+					 ctx->iomem[i].end);
+}
+
+static int scan_dax(struct memplug_ctx *ctx)
+{
+	int i, count;
+	char **names = list_dir(ctx, SYSFS_DAX "/devices", "dax", &count);
+
+	if (count)
+		qsort(names, count, sizeof(*names), cmp_name);
+	for (i = 0; i < count; i++) {
+		char *dir, *link, *driver;
+		struct memplug_source *src;
+
+		if (asprintf(&dir, SYSFS_DAX "/devices/%s", names[i]) < 0)
+			break;
+		src = source_new(ctx, names[i], MEMPLUG_SOURCE_DAX);
+		if (!src) {
+			free(dir);
+			break;
+		}
+		attr_u64(ctx, dir, "size", &src->size);
+		src->target_node = attr_int(ctx, dir, "target_node", -1);
+		src->numa_node = attr_int(ctx, dir, "numa_node", -1);
+		src->memmap_knob = attr_int(ctx, dir, "memmap_on_memory", -1);
+		if (src->memmap_knob >= 0)
+			ctx->dax_memmap_knob = MEMPLUG_YES;
+		else if (ctx->dax_memmap_knob == MEMPLUG_UNKNOWN)
+			ctx->dax_memmap_knob = MEMPLUG_NO;
+		link = root_path(ctx, "%s/driver", dir);
+		driver = link ? link_basename(ctx, link) : NULL;
+		src->mode = !driver		       ? MEMPLUG_MODE_DISABLED :
+			    !strcmp(driver, "kmem")       ? MEMPLUG_MODE_SYSTEM_RAM :
+			    !strcmp(driver, "device_dax") ? MEMPLUG_MODE_DEVDAX :
+							    MEMPLUG_MODE_UNKNOWN;
+		free(driver);
+		free(link);
+		link = root_path(ctx, "%s", dir);
+		if (link) {
+			char *devpath = link_resolve(ctx, link);
+
+			dax_backing(ctx, src, devpath);
+			free(devpath);
+		}
+		free(link);
+		dax_range(ctx, src, dir);
+		free(dir);
+	}
+	free_list(names, count);
+	return 0;
+}
+
+static const char *ns_mode(const char *kernel_mode)
+{
+	if (!kernel_mode)
+		return NULL;
+	if (!strcmp(kernel_mode, "memory"))
+		return "fsdax";
+	if (!strcmp(kernel_mode, "dax"))
+		return "devdax";
+	if (!strcmp(kernel_mode, "safe"))
+		return "sector";
+	return kernel_mode;
+}
+
+static void scan_namespaces(struct memplug_ctx *ctx)
+{
+	int i, count, j;
+	char **names = list_dir(ctx, SYSFS_ND, "namespace", &count);
+
+	if (count)
+		qsort(names, count, sizeof(*names), cmp_name);
+	ctx->namespaces = count ? calloc(count + 1, sizeof(*ctx->namespaces)) :
+				  NULL;
+	for (i = 0; i < count && ctx->namespaces; i++) {
+		struct memplug_namespace *ns =
+			&ctx->namespaces[ctx->nr_namespaces];
+		char *dir, *mode, *holder;
+
+		if (asprintf(&dir, SYSFS_ND "/%s", names[i]) < 0)
+			break;
+		attr_u64(ctx, dir, "size", &ns->size);
+		if (!ns->size) { /* an idle seed, not a namespace yet */
+			free(dir);
+			continue;
+		}
+		ns->name = strdup(names[i]);
+		mode = read_attr(ctx, dir, "mode");
+		ns->mode = ns_mode(mode) ? strdup(ns_mode(mode)) : NULL;
+		free(mode);
+		ns->numa_node = attr_int(ctx, dir, "numa_node", -1);
+		ns->target_node = attr_int(ctx, dir, "target_node", -1);
+		holder = read_attr(ctx, dir, "holder");
+		if (holder && *holder) {
+			char *hdir, *hmode;
+
+			if (asprintf(&hdir, SYSFS_ND "/%s", holder) >= 0) {
+				hmode = read_attr(ctx, hdir, "mode");
+				if (hmode && !strcmp(hmode, "ram"))
+					ns->map = strdup("mem");
+				else if (hmode && !strcmp(hmode, "pmem"))
+					ns->map = strdup("dev");
+				free(hmode);
+				free(hdir);
+			}
+		}
+		free(holder);
+		for (j = 0; j < ctx->nr_sources; j++) {
+			struct memplug_source *src = ctx->sources[j];
+
+			if (src->namespace && !strcmp(src->namespace, ns->name))
+				ns->dax = strdup(src->name);
+		}
+		free(dir);
+		ctx->nr_namespaces++;
+	}
+	free_list(names, count);
+}
+
+static void scan_regions(struct memplug_ctx *ctx)
+{
+	int i, count, j;
+	char **names = list_dir(ctx, SYSFS_CXL, "region", &count);
+
+	if (count)
+		qsort(names, count, sizeof(*names), cmp_name);
+	ctx->regions = count ? calloc(count + 1, sizeof(*ctx->regions)) : NULL;
+	for (i = 0; i < count && ctx->regions; i++) {
+		struct memplug_region *r = &ctx->regions[ctx->nr_regions];
+		char *dir;
+
+		if (asprintf(&dir, SYSFS_CXL "/%s", names[i]) < 0)
+			break;
+		r->name = strdup(names[i]);
+		r->mode = read_attr(ctx, dir, "mode");
+		attr_u64(ctx, dir, "size", &r->size);
+		/* an unset resource reads as -1 */
+		r->has_resource = attr_u64(ctx, dir, "resource", &r->resource) &&
+				  r->resource != UINT64_MAX;
+		r->committed = attr_int(ctx, dir, "commit", 0) == 1;
+		for (j = 0; j < ctx->nr_sources; j++) {
+			struct memplug_source *src = ctx->sources[j];
+
+			if (src->region && !strcmp(src->region, r->name))
+				r->dax = strdup(src->name);
+		}
+		free(dir);
+		ctx->nr_regions++;
+	}
+	free_list(names, count);
+}
+
+int scan_devices(struct memplug_ctx *ctx)
+{
+	int rc = scan_dax(ctx);
+
+	if (rc)
+		return rc;
+	scan_namespaces(ctx);
+	scan_regions(ctx);
+	return 0;
+}
+
+void free_devices(struct memplug_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->nr_namespaces; i++) {
+		free(ctx->namespaces[i].name);
+		free(ctx->namespaces[i].mode);
+		free(ctx->namespaces[i].map);
+		free(ctx->namespaces[i].dax);
+	}
+	free(ctx->namespaces);
+	ctx->namespaces = NULL;
+	ctx->nr_namespaces = 0;
+	for (i = 0; i < ctx->nr_regions; i++) {
+		free(ctx->regions[i].name);
+		free(ctx->regions[i].mode);
+		free(ctx->regions[i].dax);
+	}
+	free(ctx->regions);
+	ctx->regions = NULL;
+	ctx->nr_regions = 0;
+}
+
+#define ARRAY_ACCESSORS(type, arr, nr)                                         \
+	MEMPLUG_EXPORT struct memplug_##type *memplug_##type##_get_first(      \
+		struct memplug_ctx *ctx)                                       \
+	{                                                                      \
+		return ctx->nr ? &ctx->arr[0] : NULL;                          \
+	}
+
+ARRAY_ACCESSORS(namespace, namespaces, nr_namespaces)
+ARRAY_ACCESSORS(region, regions, nr_regions)
+
+/* namespaces and regions carry no ctx: their arrays end with a NULL name */
+MEMPLUG_EXPORT struct memplug_namespace *
+memplug_namespace_get_next(struct memplug_namespace *ns)
+{
+	return ns[1].name ? ns + 1 : NULL;
+}
+
+MEMPLUG_EXPORT struct memplug_region *
+memplug_region_get_next(struct memplug_region *region)
+{
+	return region[1].name ? region + 1 : NULL;
+}
+
+MEMPLUG_EXPORT const char *memplug_namespace_get_name(struct memplug_namespace *ns)
+{
+	return ns->name;
+}
+
+MEMPLUG_EXPORT const char *memplug_namespace_get_mode(struct memplug_namespace *ns)
+{
+	return ns->mode;
+}
+
+MEMPLUG_EXPORT uint64_t memplug_namespace_get_size(struct memplug_namespace *ns)
+{
+	return ns->size;
+}
+
+MEMPLUG_EXPORT const char *memplug_namespace_get_map(struct memplug_namespace *ns)
+{
+	return ns->map;
+}
+
+MEMPLUG_EXPORT int memplug_namespace_get_numa_node(struct memplug_namespace *ns)
+{
+	return ns->numa_node;
+}
+
+MEMPLUG_EXPORT int
+memplug_namespace_get_target_node(struct memplug_namespace *ns)
+{
+	return ns->target_node;
+}
+
+MEMPLUG_EXPORT const char *memplug_namespace_get_dax(struct memplug_namespace *ns)
+{
+	return ns->dax;
+}
+
+MEMPLUG_EXPORT const char *memplug_region_get_name(struct memplug_region *r)
+{
+	return r->name;
+}
+
+MEMPLUG_EXPORT const char *memplug_region_get_mode(struct memplug_region *r)
+{
+	return r->mode;
+}
+
+MEMPLUG_EXPORT uint64_t memplug_region_get_size(struct memplug_region *r)
+{
+	return r->size;
+}
+
+MEMPLUG_EXPORT bool memplug_region_get_resource(struct memplug_region *r,
+						uint64_t *resource)
+{
+	if (r->has_resource)
+		*resource = r->resource;
+	return r->has_resource;
+}
+
+MEMPLUG_EXPORT bool memplug_region_is_committed(struct memplug_region *r)
+{
+	return r->committed;
+}
+
+MEMPLUG_EXPORT const char *memplug_region_get_dax(struct memplug_region *r)
+{
+	return r->dax;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: LGPL-2.1
+/* Global facts: block size, auto-online policy, hotplug parameters, and
+ * the capabilities of the running kernel. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "private.h"
+
+static char *read_rel(struct memplug_ctx *ctx, const char *rel)
+{
+	char *path = root_path(ctx, "%s", rel), *text;
+
+	if (!path)
+		return NULL;
+	text = read_text(ctx, path);
+	free(path);
+	return text;
+}
+
+static long long vmstat_value(const char *vmstat, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = vmstat;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			return strtoll(p + klen + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+/* /proc/vmstat is larger than read_text's buffer: read it whole */
+static char *read_big(struct memplug_ctx *ctx, const char *rel)
+{
+	char *path = root_path(ctx, "%s", rel), *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!path)
+		return NULL;
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
+{
+	char *path = root_path(ctx, "proc/kallsyms"), *line = NULL;
+	size_t slen = strlen(symbol), len = 0;
+	bool found = false;
+	ssize_t n;
+	FILE *f;
+
+	if (!path)
+		return false;
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return false;
+	while (!found && (n = getline(&line, &len, f)) > 0) {
+		char *name = strrchr(line, ' ');
+
+		if (name && !strncmp(name + 1, symbol, slen) &&
+		    (name[1 + slen] == '\n' || name[1 + slen] == '\0' ||
+		     name[1 + slen] == '\t'))
+			found = true;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+static const char *cmdline_param(const char *cmdline, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = cmdline;
+
+	while (p && (p = strstr(p, key))) {
+		if ((p == cmdline || p[-1] == ' ') && p[klen] == '=')
+			return p + klen + 1;
+		p += klen;
+	}
+	return NULL;
+}
+
+/*
+ * Parallel deferred onlining (Anolis): no mainline interface, so look for
+ * each trace it may leave: the boot parameter, a module parameter, or the
+ * kernel function that does the deferred work.
+ */
+static void detect_parallel(struct memplug_ctx *ctx, const char *cmdline)
+{
+	const char *val = cmdline ? cmdline_param(cmdline,
+						  "parallel_hotplug_ratio") :
+				    NULL;
+	char *path, *text;
+	struct dirent *de;
+	DIR *dir;
+
+	ctx->parallel_hotplug_ratio = -1;
+	if (val) {
+		ctx->parallel_onlining = true;
+		ctx->parallel_hotplug_ratio = strtol(val, NULL, 10);
+		ctx->parallel_evidence = "cmdline";
+	}
+	path = root_path(ctx, "sys/module");
+	dir = path ? opendir(path) : NULL;
+	while (dir && (de = readdir(dir))) {
+		char *param;
+
+		if (de->d_name[0] == '.')
+			continue;
+		param = root_path(ctx,
+				  "sys/module/%s/parameters/parallel_hotplug_ratio",
+				  de->d_name);
+		text = param ? read_text(ctx, param) : NULL;
+		free(param);
+		if (!text)
+			continue;
+		ctx->parallel_onlining = true;
+		ctx->parallel_hotplug_ratio = strtol(text, NULL, 10);
+		ctx->parallel_evidence = "module";
+		free(text);
+		break;
+	}
+	if (dir)
+		closedir(dir);
+	free(path);
+	if (!ctx->parallel_onlining &&
+	    kallsyms_has(ctx, "deferred_online_memory")) {
+		ctx->parallel_onlining = true;
+		ctx->parallel_evidence = "kallsyms";
+	}
+	/* ratio 0 turns the deferral off */
+	if (ctx->parallel_hotplug_ratio == 0)
+		ctx->parallel_onlining = false;
+}
+
+int scan_kernel(struct memplug_ctx *ctx)
+{
+	char *path, *text, *cmdline;
+	int rc;
+
+	path = root_path(ctx, SYSFS_MEMORY "/block_size_bytes");
+	if (!path)
+		return -ENOMEM;
+	text = read_text(ctx, path);
+	if (!text) {
+		rc = set_error(ctx, errno, "cannot read %s", path);
+		free(path);
+		return rc;
+	}
+	if (parse_u64(text, 16, &ctx->block_size) || !ctx->block_size ||
+	    (ctx->block_size & (ctx->block_size - 1))) {
+		rc = set_error(ctx, 0, "invalid block_size_bytes '%s' in %s",
+			       text, path);
+		free(text);
+		free(path);
+		return rc;
+	}
+	free(text);
+	free(path);
+
+	ctx->kernel_release = read_rel(ctx, "proc/sys/kernel/osrelease");
+	ctx->auto_online_blocks =
+		read_rel(ctx, SYSFS_MEMORY "/auto_online_blocks");
+	ctx->memmap_on_memory =
+		read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
+	ctx->online_policy = read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
+	text = read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/auto_movable_ratio");
+	ctx->auto_movable_ratio = text ? strtol(text, NULL, 10) : -1;
+	free(text);
+	path = root_path(ctx, SYSFS_MEMORY "/probe");
+	ctx->memory_probe = path && path_exists(ctx, path);
+	free(path);
+
+	cmdline = read_rel(ctx, "proc/cmdline");
+	detect_parallel(ctx, cmdline);
+	free(cmdline);
+
+	text = read_big(ctx, "proc/vmstat");
+	ctx->nr_memmap_pages = text ? vmstat_value(text, "nr_memmap_pages") : -1;
+	ctx->nr_memmap_boot_pages =
+		text ? vmstat_value(text, "nr_memmap_boot_pages") : -1;
+	free(text);
+	/* set by scan_devices(), which sees the dax devices */
+	ctx->dax_memmap_knob = MEMPLUG_UNKNOWN;
+	return 0;
+}
+
+void free_kernel(struct memplug_ctx *ctx)
+{
+	free(ctx->kernel_release);
+	free(ctx->auto_online_blocks);
+	free(ctx->memmap_on_memory);
+	free(ctx->online_policy);
+	ctx->kernel_release = ctx->auto_online_blocks = NULL;
+	ctx->memmap_on_memory = ctx->online_policy = NULL;
+	ctx->parallel_onlining = false;
+	ctx->parallel_evidence = NULL;
+}
+
+MEMPLUG_EXPORT uint64_t memplug_get_block_size(struct memplug_ctx *ctx)
+{
+	return ctx->block_size;
+}
+
+MEMPLUG_EXPORT const char *memplug_get_kernel_release(struct memplug_ctx *ctx)
+{
+	return ctx->kernel_release;
+}
+
+MEMPLUG_EXPORT const char *
+memplug_get_auto_online_blocks(struct memplug_ctx *ctx)
+{
+	return ctx->auto_online_blocks;
+}
+
+MEMPLUG_EXPORT const char *memplug_get_memmap_on_memory(struct memplug_ctx *ctx)
+{
+	return ctx->memmap_on_memory;
+}
+
+MEMPLUG_EXPORT const char *memplug_get_online_policy(struct memplug_ctx *ctx)
+{
+	return ctx->online_policy;
+}
+
+MEMPLUG_EXPORT long memplug_get_auto_movable_ratio(struct memplug_ctx *ctx)
+{
+	return ctx->auto_movable_ratio;
+}
+
+MEMPLUG_EXPORT enum memplug_tristate
+memplug_has_dax_memmap_knob(struct memplug_ctx *ctx)
+{
+	return ctx->dax_memmap_knob;
+}
+
+MEMPLUG_EXPORT bool memplug_has_parallel_onlining(struct memplug_ctx *ctx)
+{
+	return ctx->parallel_onlining;
+}
+
+MEMPLUG_EXPORT long memplug_get_parallel_hotplug_ratio(struct memplug_ctx *ctx)
+{
+	return ctx->parallel_hotplug_ratio;
+}
+
+MEMPLUG_EXPORT const char *
+memplug_get_parallel_evidence(struct memplug_ctx *ctx)
+{
+	return ctx->parallel_evidence;
+}
+
+MEMPLUG_EXPORT bool memplug_has_memory_probe(struct memplug_ctx *ctx)
+{
+	return ctx->memory_probe;
+}
+
+MEMPLUG_EXPORT long long memplug_get_nr_memmap_pages(struct memplug_ctx *ctx)
+{
+	return ctx->nr_memmap_pages;
+}
+
+MEMPLUG_EXPORT long long
+memplug_get_nr_memmap_boot_pages(struct memplug_ctx *ctx)
+{
+	return ctx->nr_memmap_boot_pages;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: LGPL-2.1 */
+/*
+ * libmemplug: a model of hot-pluggable memory (memory blocks, nodes, zones,
+ * the devices that own the blocks, and where each block's memmap lives) and
+ * the kernel I/O that changes it.  Every kernel path is read below one sysfs
+ * root, so the same code runs on a live kernel, in a VM or on a test tree.
+ *
+ * The library never prints and never parses argv: messages go through the
+ * log callback, results through return values.
+ */
+#ifndef _LIBMEMPLUG_H_
+#define _LIBMEMPLUG_H_
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct memplug_ctx;
+struct memplug_block;
+struct memplug_node;
+struct memplug_source;
+struct memplug_namespace;
+struct memplug_region;
+
+/* ---- context ----------------------------------------------------------- */
+
+typedef void (*memplug_log_fn)(struct memplug_ctx *ctx, int priority,
+			       const char *file, int line, const char *fn,
+			       const char *format, va_list args);
+
+/*
+ * memplug_new - create a context reading the kernel below @sysfs_root.
+ * NULL means $MEMPLUG_SYSFS_ROOT, or "/" when that is unset.  Returns 0 or a
+ * negative errno.  The context starts with one reference.
+ */
+int memplug_new(struct memplug_ctx **ctx, const char *sysfs_root);
+struct memplug_ctx *memplug_ref(struct memplug_ctx *ctx);
+struct memplug_ctx *memplug_unref(struct memplug_ctx *ctx);
+void memplug_set_log_fn(struct memplug_ctx *ctx, memplug_log_fn log_fn);
+int memplug_get_log_priority(struct memplug_ctx *ctx);
+void memplug_set_log_priority(struct memplug_ctx *ctx, int priority);
+void memplug_set_userdata(struct memplug_ctx *ctx, void *userdata);
+void *memplug_get_userdata(struct memplug_ctx *ctx);
+const char *memplug_get_sysfs_root(struct memplug_ctx *ctx);
+/* true when the root is "/": the live kernel, where writes are real */
+bool memplug_is_live(struct memplug_ctx *ctx);
+
+/*
+ * memplug_scan - (re)read the whole model.  Invalidates every block, node,
+ * source, namespace and region pointer taken before.  On failure returns a
+ * negative errno and memplug_get_error() names what was wrong.
+ */
+int memplug_scan(struct memplug_ctx *ctx);
+/* one line naming the last failure ("... : No such file or directory") */
+const char *memplug_get_error(struct memplug_ctx *ctx);
+
+/* ---- kernel facts (valid after memplug_scan) ---------------------------- */
+
+enum memplug_tristate {
+	MEMPLUG_UNKNOWN = -1,
+	MEMPLUG_NO = 0,
+	MEMPLUG_YES = 1,
+};
+
+uint64_t memplug_get_block_size(struct memplug_ctx *ctx);
+/* NULL when the kernel does not expose it */
+const char *memplug_get_kernel_release(struct memplug_ctx *ctx);
+const char *memplug_get_auto_online_blocks(struct memplug_ctx *ctx);
+const char *memplug_get_memmap_on_memory(struct memplug_ctx *ctx);
+const char *memplug_get_online_policy(struct memplug_ctx *ctx);
+long memplug_get_auto_movable_ratio(struct memplug_ctx *ctx); /* -1: none */
+/* the dax memmap_on_memory knob: UNKNOWN when no dax device can tell */
+enum memplug_tristate memplug_has_dax_memmap_knob(struct memplug_ctx *ctx);
+bool memplug_has_parallel_onlining(struct memplug_ctx *ctx);
+long memplug_get_parallel_hotplug_ratio(struct memplug_ctx *ctx); /* -1 */
+/* where parallel onlining was detected ("cmdline", "module", "kallsyms") */
+const char *memplug_get_parallel_evidence(struct memplug_ctx *ctx);
+bool memplug_has_memory_probe(struct memplug_ctx *ctx);
+/* /proc/vmstat counters, -1 when the kernel has none */
+long long memplug_get_nr_memmap_pages(struct memplug_ctx *ctx);
+long long memplug_get_nr_memmap_boot_pages(struct memplug_ctx *ctx);
+
+/* ---- zones ---------------------------------------------------------------- */
+
+enum memplug_zone {
+	MEMPLUG_ZONE_DMA,
+	MEMPLUG_ZONE_DMA32,
+	MEMPLUG_ZONE_NORMAL,
+	MEMPLUG_ZONE_MOVABLE,
+	MEMPLUG_ZONE_NONE, /* an online block that spans zones or nodes */
+	MEMPLUG_ZONE_UNKNOWN, /* unreadable or unparsable valid_zones */
+	MEMPLUG_NR_ZONES,
+};
+
+/* the kernel's spelling: "DMA", "DMA32", "Normal", "Movable", "none" */
+const char *memplug_zone_name(enum memplug_zone zone);
+/* case-insensitive; returns MEMPLUG_ZONE_UNKNOWN for anything else */
+enum memplug_zone memplug_zone_from_name(const char *name);
+
+/* ---- memory blocks ------------------------------------------------------- */
+
+enum memplug_block_state {
+	MEMPLUG_BLOCK_ONLINE,
+	MEMPLUG_BLOCK_OFFLINE,
+	MEMPLUG_BLOCK_GOING_OFFLINE,
+	MEMPLUG_BLOCK_UNKNOWN,
+};
+
+const char *memplug_block_state_name(enum memplug_block_state state);
+
+struct memplug_block *memplug_block_get_first(struct memplug_ctx *ctx);
+struct memplug_block *memplug_block_get_next(struct memplug_block *block);
+#define memplug_block_foreach(ctx, block)                                      \
+	for (block = memplug_block_get_first(ctx); block != NULL;              \
+	     block = memplug_block_get_next(block))
+struct memplug_block *memplug_block_get_by_id(struct memplug_ctx *ctx,
+					      unsigned long id);
+
+unsigned long memplug_block_get_id(struct memplug_block *block);
+uint64_t memplug_block_get_start(struct memplug_block *block);
+uint64_t memplug_block_get_size(struct memplug_block *block);
+enum memplug_block_state memplug_block_get_state(struct memplug_block *block);
+int memplug_block_get_node(struct memplug_block *block); /* -1: unknown */
+/* online: the zone it is in; offline: the zone a plain online would pick */
+enum memplug_zone memplug_block_get_zone(struct memplug_block *block);
+/* the raw valid_zones text, NULL when unreadable */
+const char *memplug_block_get_valid_zones(struct memplug_block *block);
+/* an offline block that may be onlined into @zone */
+bool memplug_block_can_online_to(struct memplug_block *block,
+				 enum memplug_zone zone);
+enum memplug_tristate memplug_block_is_removable(struct memplug_block *block);
+struct memplug_source *memplug_block_get_source(struct memplug_block *block);
+
+/* ---- nodes ---------------------------------------------------------------- */
+
+struct memplug_node *memplug_node_get_first(struct memplug_ctx *ctx);
+struct memplug_node *memplug_node_get_next(struct memplug_node *node);
+#define memplug_node_foreach(ctx, node)                                        \
+	for (node = memplug_node_get_first(ctx); node != NULL;                 \
+	     node = memplug_node_get_next(node))
+struct memplug_node *memplug_node_get_by_id(struct memplug_ctx *ctx, int id);
+
+int memplug_node_get_id(struct memplug_node *node);
+long long memplug_node_get_mem_total(struct memplug_node *node); /* -1 */
+unsigned long memplug_node_get_nr_blocks(struct memplug_node *node);
+unsigned long memplug_node_get_nr_online(struct memplug_node *node);
+
+struct memplug_zone_pages {
+	long long present;
+	long long managed;
+	long long spanned;
+};
+
+/* false when /proc/zoneinfo has no such zone on the node */
+bool memplug_node_get_zone_pages(struct memplug_node *node,
+				 enum memplug_zone zone,
+				 struct memplug_zone_pages *pages);
+
+/* ---- memory sources ----------------------------------------------------- */
+
+enum memplug_source_type {
+	MEMPLUG_SOURCE_DAX, /* a dax device (nvdimm namespace, CXL region) */
+	MEMPLUG_SOURCE_BOOT, /* memory present at boot, or probe-added */
+	MEMPLUG_SOURCE_DIMM, /* an ACPI memory device (pc-dimm, NVDIMM-N) */
+	MEMPLUG_SOURCE_VIRTIO_MEM,
+	MEMPLUG_SOURCE_HOTPLUG, /* hot-added, owner unknown */
+};
+
+enum memplug_mode {
+	MEMPLUG_MODE_SYSTEM_RAM,
+	MEMPLUG_MODE_DEVDAX,
+	MEMPLUG_MODE_DISABLED,
+	MEMPLUG_MODE_UNKNOWN,
+};
+
+enum memplug_memmap_location {
+	MEMPLUG_MEMMAP_SELF, /* on the hot-added block itself */
+	MEMPLUG_MEMMAP_NODE, /* in ordinary RAM of memplug_memmap.node */
+	MEMPLUG_MEMMAP_UNKNOWN,
+};
+
+struct memplug_memmap {
+	enum memplug_memmap_location location;
+	int node; /* with MEMPLUG_MEMMAP_NODE, -1 if unknown */
+	bool observed; /* confirmed by zone present - managed pages */
+	uint64_t bytes;
+	const char *reason;
+};
+
+const char *memplug_source_type_name(enum memplug_source_type type);
+const char *memplug_mode_name(enum memplug_mode mode);
+
+struct memplug_source *memplug_source_get_first(struct memplug_ctx *ctx);
+struct memplug_source *memplug_source_get_next(struct memplug_source *source);
+#define memplug_source_foreach(ctx, source)                                    \
+	for (source = memplug_source_get_first(ctx); source != NULL;           \
+	     source = memplug_source_get_next(source))
+/* by source name, or the name of its namespace or CXL region */
+struct memplug_source *memplug_source_get_by_name(struct memplug_ctx *ctx,
+						  const char *name);
+
+const char *memplug_source_get_name(struct memplug_source *source);
+enum memplug_source_type memplug_source_get_type(struct memplug_source *source);
+enum memplug_mode memplug_source_get_mode(struct memplug_source *source);
+uint64_t memplug_source_get_size(struct memplug_source *source);
+int memplug_source_get_target_node(struct memplug_source *source); /* -1 */
+int memplug_source_get_numa_node(struct memplug_source *source); /* -1 */
+/* the dax memmap_on_memory knob: 0, 1, or -1 when the kernel has none */
+int memplug_source_get_memmap_knob(struct memplug_source *source);
+const char *memplug_source_get_namespace(struct memplug_source *source);
+const char *memplug_source_get_region(struct memplug_source *source);
+/* false when the source's address range cannot be read (not root) */
+bool memplug_source_has_range(struct memplug_source *source);
+uint64_t memplug_source_get_start(struct memplug_source *source);
+
+/* the blocks of a source, in address order */
+unsigned long memplug_source_get_nr_blocks(struct memplug_source *source);
+struct memplug_block *memplug_source_get_block(struct memplug_source *source,
+					       unsigned long index);
+unsigned long memplug_source_count_state(struct memplug_source *source,
+					 enum memplug_block_state state);
+/* online blocks in @zone */
+unsigned long memplug_source_count_zone(struct memplug_source *source,
+					enum memplug_zone zone);
+void memplug_source_get_memmap(struct memplug_source *source,
+			       struct memplug_memmap *memmap);
+
+/* ---- nvdimm namespaces and CXL regions ------------------------------------ */
+
+struct memplug_namespace *memplug_namespace_get_first(struct memplug_ctx *ctx);
+struct memplug_namespace *
+memplug_namespace_get_next(struct memplug_namespace *ns);
+#define memplug_namespace_foreach(ctx, ns)                                     \
+	for (ns = memplug_namespace_get_first(ctx); ns != NULL;                \
+	     ns = memplug_namespace_get_next(ns))
+const char *memplug_namespace_get_name(struct memplug_namespace *ns);
+/* "raw", "fsdax", "devdax", "sector" (ndctl's names) */
+const char *memplug_namespace_get_mode(struct memplug_namespace *ns);
+uint64_t memplug_namespace_get_size(struct memplug_namespace *ns);
+/* "mem" or "dev" for fsdax/devdax, NULL otherwise */
+const char *memplug_namespace_get_map(struct memplug_namespace *ns);
+int memplug_namespace_get_numa_node(struct memplug_namespace *ns);
+int memplug_namespace_get_target_node(struct memplug_namespace *ns);
+const char *memplug_namespace_get_dax(struct memplug_namespace *ns);
+
+struct memplug_region *memplug_region_get_first(struct memplug_ctx *ctx);
+struct memplug_region *memplug_region_get_next(struct memplug_region *region);
+#define memplug_region_foreach(ctx, region)                                    \
+	for (region = memplug_region_get_first(ctx); region != NULL;           \
+	     region = memplug_region_get_next(region))
+const char *memplug_region_get_name(struct memplug_region *region);
+const char *memplug_region_get_mode(struct memplug_region *region);
+uint64_t memplug_region_get_size(struct memplug_region *region);
+/* false when the region's resource is unreadable or unset */
+bool memplug_region_get_resource(struct memplug_region *region,
+				 uint64_t *resource);
+bool memplug_region_is_committed(struct memplug_region *region);
+const char *memplug_region_get_dax(struct memplug_region *region);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _LIBMEMPLUG_H_ */

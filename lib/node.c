@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: LGPL-2.1
+/* NUMA nodes: MemTotal from nodeN/meminfo, zone pages from /proc/zoneinfo. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "private.h"
+
+static long long meminfo_total(struct memplug_ctx *ctx, int id)
+{
+	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", id);
+	char line[256];
+	long long kb = -1;
+	FILE *f;
+
+	f = path ? fopen(path, "re") : NULL;
+	free(path);
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "MemTotal:");
+
+		if (p) {
+			char *end;
+
+			kb = strtoll(p + 9, &end, 10);
+			if (end == p + 9 || kb < 0)
+				kb = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct memplug_node *x = a, *y = b;
+
+	return x->id - y->id;
+}
+
+/*
+ * "Node 0, zone   Normal" starts a zone; its "spanned", "present" and
+ * "managed" lines follow before the next header.
+ */
+static void scan_zoneinfo(struct memplug_ctx *ctx)
+{
+	char *path = root_path(ctx, "proc/zoneinfo");
+	struct memplug_zone_pages *pages = NULL;
+	char line[512];
+	FILE *f;
+
+	f = path ? fopen(path, "re") : NULL;
+	free(path);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char zone[32], key[32];
+		long long val;
+		int id;
+
+		if (sscanf(line, "Node %d, zone %31s", &id, zone) == 2) {
+			struct memplug_node *node =
+				memplug_node_get_by_id(ctx, id);
+			enum memplug_zone z = memplug_zone_from_name(zone);
+
+			pages = NULL;
+			if (node && z < MEMPLUG_ZONE_NONE) {
+				node->has_zone[z] = true;
+				pages = &node->zones[z];
+			}
+			continue;
+		}
+		if (!pages || sscanf(line, " %31s %lld", key, &val) != 2)
+			continue;
+		if (!strcmp(key, "spanned"))
+			pages->spanned = val;
+		else if (!strcmp(key, "present"))
+			pages->present = val;
+		else if (!strcmp(key, "managed"))
+			pages->managed = val;
+	}
+	fclose(f);
+}
+
+int scan_nodes(struct memplug_ctx *ctx)
+{
+	char *path = root_path(ctx, SYSFS_NODE);
+	struct dirent *de;
+	unsigned long i;
+	int cap = 0;
+	DIR *dir;
+
+	if (!path)
+		return -ENOMEM;
+	dir = opendir(path);
+	free(path);
+	/* a kernel without NUMA support has no node directory */
+	while (dir && (de = readdir(dir))) {
+		char *end;
+		long id;
+
+		if (strncmp(de->d_name, "node", 4) || !de->d_name[4])
+			continue;
+		id = strtol(de->d_name + 4, &end, 10);
+		if (*end || id < 0)
+			continue;
+		if (ctx->nr_nodes == cap) {
+			struct memplug_node *grow;
+
+			cap = cap ? cap * 2 : 8;
+			grow = realloc(ctx->nodes, cap * sizeof(*grow));
+			if (!grow) {
+				closedir(dir);
+				return -ENOMEM;
+			}
+			ctx->nodes = grow;
+		}
+		memset(&ctx->nodes[ctx->nr_nodes], 0, sizeof(*ctx->nodes));
+		ctx->nodes[ctx->nr_nodes++].id = (int)id;
+	}
+	if (dir)
+		closedir(dir);
+	qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
+	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++) {
+		ctx->nodes[i].ctx = ctx;
+		ctx->nodes[i].mem_total = meminfo_total(ctx, ctx->nodes[i].id);
+	}
+	for (i = 0; i < ctx->nr_blocks; i++) {
+		struct memplug_block *block = &ctx->blocks[i];
+		struct memplug_node *node =
+			memplug_node_get_by_id(ctx, block->node);
+
+		if (!node)
+			continue;
+		node->nr_blocks++;
+		if (block->state == MEMPLUG_BLOCK_ONLINE)
+			node->nr_online++;
+	}
+	scan_zoneinfo(ctx);
+	return 0;
+}
+
+void free_nodes(struct memplug_ctx *ctx)
+{
+	free(ctx->nodes);
+	ctx->nodes = NULL;
+	ctx->nr_nodes = 0;
+}
+
+MEMPLUG_EXPORT struct memplug_node *
+memplug_node_get_first(struct memplug_ctx *ctx)
+{
+	return ctx->nr_nodes ? &ctx->nodes[0] : NULL;
+}
+
+MEMPLUG_EXPORT struct memplug_node *
+memplug_node_get_next(struct memplug_node *node)
+{
+	struct memplug_ctx *ctx = node->ctx;
+
+	return node + 1 < ctx->nodes + ctx->nr_nodes ? node + 1 : NULL;
+}
+
+MEMPLUG_EXPORT struct memplug_node *
+memplug_node_get_by_id(struct memplug_ctx *ctx, int id)
+{
+	struct memplug_node key = { .id = id };
+
+	if (!ctx->nr_nodes || id < 0)
+		return NULL;
+	return bsearch(&key, ctx->nodes, ctx->nr_nodes, sizeof(key),
+		       cmp_node);
+}
+
+MEMPLUG_EXPORT int memplug_node_get_id(struct memplug_node *node)
+{
+	return node->id;
+}
+
+MEMPLUG_EXPORT long long memplug_node_get_mem_total(struct memplug_node *node)
+{
+	return node->mem_total;
+}
+
+MEMPLUG_EXPORT unsigned long
+memplug_node_get_nr_blocks(struct memplug_node *node)
+{
+	return node->nr_blocks;
+}
+
+MEMPLUG_EXPORT unsigned long
+memplug_node_get_nr_online(struct memplug_node *node)
+{
+	return node->nr_online;
+}
+
+MEMPLUG_EXPORT bool memplug_node_get_zone_pages(struct memplug_node *node,
+						enum memplug_zone zone,
+						struct memplug_zone_pages *pages)
+{
+	if (zone >= MEMPLUG_ZONE_NONE || !node->has_zone[zone])
+		return false;
+	*pages = node->zones[zone];
+	return true;
+}

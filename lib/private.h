@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: LGPL-2.1 */
+#ifndef _MEMPLUG_PRIVATE_H_
+#define _MEMPLUG_PRIVATE_H_
+
+#include <stdio.h>
+#include <syslog.h>
+#include "libmemplug.h"
+
+#define MEMPLUG_EXPORT __attribute__((visibility("default")))
+
+#define SYSFS_MEMORY "sys/devices/system/memory"
+#define SYSFS_NODE "sys/devices/system/node"
+#define SYSFS_DAX "sys/bus/dax"
+#define SYSFS_ND "sys/bus/nd/devices"
+#define SYSFS_CXL "sys/bus/cxl/devices"
+#define SYSFS_HOTPLUG_PARAMS "sys/module/memory_hotplug/parameters"
+
+/* a struct page per 4 KiB page: the memmap is 1/64 of the memory */
+#define MEMMAP_DIVISOR 64
+#define PAGE_SIZE_4K 4096ULL
+
+struct memplug_block {
+	struct memplug_ctx *ctx;
+	unsigned long id;
+	enum memplug_block_state state;
+	int node;
+	enum memplug_zone zone;
+	unsigned int zone_mask; /* every zone named in valid_zones */
+	char *valid_zones;
+	enum memplug_tristate removable;
+	struct memplug_source *source;
+};
+
+struct memplug_node {
+	struct memplug_ctx *ctx;
+	int id;
+	long long mem_total;
+	unsigned long nr_blocks;
+	unsigned long nr_online;
+	bool has_zone[MEMPLUG_NR_ZONES];
+	struct memplug_zone_pages zones[MEMPLUG_NR_ZONES];
+};
+
+struct memplug_source {
+	struct memplug_ctx *ctx;
+	int index; /* in ctx->sources */
+	char *name;
+	enum memplug_source_type type;
+	enum memplug_mode mode;
+	uint64_t size;
+	int target_node;
+	int numa_node;
+	int memmap_knob;
+	char *namespace;
+	char *region;
+	bool has_range;
+	uint64_t start, end; /* inclusive byte range, when has_range */
+	struct memplug_block **blocks;
+	unsigned long nr_blocks;
+	struct memplug_memmap memmap;
+	char reason[160];
+};
+
+struct memplug_namespace {
+	char *name;
+	char *mode;
+	uint64_t size;
+	char *map;
+	int numa_node;
+	int target_node;
+	char *dax;
+};
+
+struct memplug_region {
+	char *name;
+	char *mode;
+	uint64_t size;
+	bool has_resource;
+	uint64_t resource;
+	bool committed;
+	char *dax;
+};
+
+/* an address range named in /proc/iomem, with the range that holds it */
+struct iomem_range {
+	uint64_t start, end;
+	char *name;
+	char *parent;
+};
+
+struct memplug_ctx {
+	int refcount;
+	memplug_log_fn log_fn;
+	int log_priority;
+	void *userdata;
+	char *root; /* without trailing slash; "" for "/" */
+	char error[512];
+
+	/* the model, rebuilt by memplug_scan() */
+	uint64_t block_size;
+	char *kernel_release;
+	char *auto_online_blocks;
+	char *memmap_on_memory;
+	char *online_policy;
+	long auto_movable_ratio;
+	enum memplug_tristate dax_memmap_knob;
+	bool parallel_onlining;
+	long parallel_hotplug_ratio;
+	const char *parallel_evidence;
+	bool memory_probe;
+	long long nr_memmap_pages;
+	long long nr_memmap_boot_pages;
+
+	struct memplug_block *blocks; /* sorted by id */
+	unsigned long nr_blocks;
+	struct memplug_node *nodes; /* sorted by id */
+	int nr_nodes;
+	struct memplug_source **sources;
+	int nr_sources;
+	struct memplug_namespace *namespaces;
+	int nr_namespaces;
+	struct memplug_region *regions;
+	int nr_regions;
+	struct iomem_range *iomem;
+	int nr_iomem;
+};
+
+/* logging */
+void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
+		 int line, const char *fn, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
+
+#define memplug_log_cond(ctx, prio, ...)                                       \
+	do {                                                                   \
+		if (memplug_get_log_priority(ctx) >= prio)                     \
+			memplug_log(ctx, prio, __FILE__, __LINE__, __func__,   \
+				    __VA_ARGS__);                              \
+	} while (0)
+
+#define dbg(ctx, ...) memplug_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#define info(ctx, ...) memplug_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define notice(ctx, ...) memplug_log_cond(ctx, LOG_NOTICE, __VA_ARGS__)
+#define warn(ctx, ...) memplug_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
+#define err(ctx, ...) memplug_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+
+/* records the one-line error memplug_get_error() returns; returns -@errnum */
+int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* sysfs.c: every kernel path goes through these, relative to the root */
+char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* read a whole small file, trailing newline stripped; NULL + errno */
+char *read_text(struct memplug_ctx *ctx, const char *path);
+int read_u64(struct memplug_ctx *ctx, const char *path, int base,
+	     uint64_t *val);
+int read_int(struct memplug_ctx *ctx, const char *path, int *val);
+int write_text(struct memplug_ctx *ctx, const char *path, const char *text);
+bool path_exists(struct memplug_ctx *ctx, const char *path);
+/* the last component of a symlink's target, NULL + errno */
+char *link_basename(struct memplug_ctx *ctx, const char *path);
+/* the symlink target resolved to a path relative to the root, or NULL */
+char *link_resolve(struct memplug_ctx *ctx, const char *path);
+int parse_u64(const char *text, int base, uint64_t *val);
+
+/* per-file scanners, called by memplug_scan() in this order */
+int scan_kernel(struct memplug_ctx *ctx);
+int scan_blocks(struct memplug_ctx *ctx);
+int scan_nodes(struct memplug_ctx *ctx);
+int scan_iomem(struct memplug_ctx *ctx);
+int scan_devices(struct memplug_ctx *ctx);
+int scan_sources(struct memplug_ctx *ctx);
+void compute_memmap(struct memplug_ctx *ctx);
+
+void free_blocks(struct memplug_ctx *ctx);
+void free_nodes(struct memplug_ctx *ctx);
+void free_iomem(struct memplug_ctx *ctx);
+void free_devices(struct memplug_ctx *ctx);
+void free_sources(struct memplug_ctx *ctx);
+void free_kernel(struct memplug_ctx *ctx);
+
+struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
+				  enum memplug_source_type type);
+int source_add_block(struct memplug_source *source,
+		     struct memplug_block *block);
+
+unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
+
+#endif /* _MEMPLUG_PRIVATE_H_ */

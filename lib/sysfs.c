@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: LGPL-2.1
+/* File access below the sysfs root: the only place that builds paths. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "private.h"
+
+char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
+{
+	char *rel, *path;
+	va_list args;
+	int rc;
+
+	va_start(args, fmt);
+	rc = vasprintf(&rel, fmt, args);
+	va_end(args);
+	if (rc < 0)
+		return NULL;
+	rc = asprintf(&path, "%s/%s", ctx->root, rel[0] == '/' ? rel + 1 : rel);
+	free(rel);
+	return rc < 0 ? NULL : path;
+}
+
+char *read_text(struct memplug_ctx *ctx, const char *path)
+{
+	char buf[4096];
+	ssize_t len;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		dbg(ctx, "open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	len = read(fd, buf, sizeof(buf) - 1);
+	saved = errno;
+	close(fd);
+	if (len < 0) {
+		dbg(ctx, "read %s: %s\n", path, strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	buf[len] = '\0';
+	return strdup(buf);
+}
+
+int parse_u64(const char *text, int base, uint64_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!text || !*text || *text == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, base);
+	if (errno || end == text || *end)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int read_u64(struct memplug_ctx *ctx, const char *path, int base,
+	     uint64_t *val)
+{
+	char *text = read_text(ctx, path);
+	int rc;
+
+	if (!text)
+		return -errno;
+	rc = parse_u64(text, base, val);
+	free(text);
+	return rc;
+}
+
+int read_int(struct memplug_ctx *ctx, const char *path, int *val)
+{
+	char *text = read_text(ctx, path), *end;
+	long v;
+
+	if (!text)
+		return -errno;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < INT_MIN || v > INT_MAX) {
+		free(text);
+		return -EINVAL;
+	}
+	free(text);
+	*val = (int)v;
+	return 0;
+}
+
+int write_text(struct memplug_ctx *ctx, const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t rc;
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		saved = errno;
+		dbg(ctx, "open %s: %s\n", path, strerror(saved));
+		return -saved;
+	}
+	rc = write(fd, text, len);
+	saved = errno;
+	close(fd);
+	if (rc < 0) {
+		dbg(ctx, "write '%s' to %s: %s\n", text, path, strerror(saved));
+		return -saved;
+	}
+	return (size_t)rc == len ? 0 : -EIO;
+}
+
+bool path_exists(struct memplug_ctx *ctx, const char *path)
+{
+	(void)ctx;
+	return access(path, F_OK) == 0;
+}
+
+char *link_basename(struct memplug_ctx *ctx, const char *path)
+{
+	char buf[PATH_MAX], *slash;
+	ssize_t len;
+
+	len = readlink(path, buf, sizeof(buf) - 1);
+	if (len < 0) {
+		dbg(ctx, "readlink %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	buf[len] = '\0';
+	slash = strrchr(buf, '/');
+	return strdup(slash ? slash + 1 : buf);
+}
+
+char *link_resolve(struct memplug_ctx *ctx, const char *path)
+{
+	char *real = realpath(path, NULL), *rel;
+	size_t rlen = strlen(ctx->root);
+
+	if (!real)
+		return NULL;
+	/* the root itself may be a path through symlinks */
+	if (rlen) {
+		char *rroot = realpath(ctx->root, NULL);
+
+		if (!rroot) {
+			free(real);
+			return NULL;
+		}
+		rlen = strlen(rroot);
+		if (strncmp(real, rroot, rlen) || real[rlen] != '/') {
+			free(rroot);
+			free(real);
+			return NULL;
+		}
+		free(rroot);
+	}
+	rel = strdup(real + rlen + 1);
+	free(real);
+	return rel;
+}
