@@ -12,6 +12,10 @@ static int cmd_help(int argc, char **argv, struct cli_context *cli);
 
 static const struct cli_command commands[] = {
 	{ "list", cmd_list, "report memory sources, blocks and memmap placement" },
+	{ "reconfigure", cmd_reconfigure,
+	  "switch dax devices, namespaces, CXL regions to system-ram or devdax" },
+	{ "online", cmd_online, "online the blocks of sources or block lists" },
+	{ "offline", cmd_offline, "offline the blocks of sources or block lists" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for a command" },
 };

@@ -64,6 +64,9 @@ struct cli_command {
 };
 
 int cmd_list(int argc, char **argv, struct cli_context *cli);
+int cmd_reconfigure(int argc, char **argv, struct cli_context *cli);
+int cmd_online(int argc, char **argv, struct cli_context *cli);
+int cmd_offline(int argc, char **argv, struct cli_context *cli);
 int cmd_version(int argc, char **argv, struct cli_context *cli);
 
 #endif /* _MEMPLUG_CLI_H_ */

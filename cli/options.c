@@ -70,7 +70,7 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 	      int *first, bool *done)
 {
 	struct option *lopts;
-	char shorts[128] = "+";
+	char shorts[128] = "";
 	int n = 0, i, c, rc = 0;
 
 	*done = false;

@@ -143,8 +143,7 @@ static int block_node(int dirfd)
 	return node;
 }
 
-static int block_read(struct memplug_ctx *ctx, int memfd,
-		      struct memplug_block *block)
+int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 {
 	char name[32], *text;
 	int dirfd;

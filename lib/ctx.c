@@ -76,6 +76,7 @@ MEMPLUG_EXPORT int memplug_new(struct memplug_ctx **out, const char *root)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->refcount = 1;
+	ctx->lock_fd = -1;
 	ctx->log_fn = log_stderr;
 	ctx->log_priority = priority_from_env();
 	ctx->root = strdup(root);
@@ -112,6 +113,7 @@ MEMPLUG_EXPORT struct memplug_ctx *memplug_unref(struct memplug_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return ctx;
 	free_model(ctx);
+	memplug_unlock(ctx);
 	free(ctx->root);
 	free(ctx);
 	return NULL;

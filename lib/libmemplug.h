@@ -261,6 +261,144 @@ bool memplug_region_get_resource(struct memplug_region *region,
 bool memplug_region_is_committed(struct memplug_region *region);
 const char *memplug_region_get_dax(struct memplug_region *region);
 
+
+/* ---- changing state ------------------------------------------------------
+ * Every write goes below the sysfs root.  On the live kernel (root "/")
+ * device binding goes through libdaxctl and libndctl, module loading
+ * through libkmod; on any other root the same sysfs files are written
+ * directly, which is what tests model.
+ */
+
+/* the value written to a block's state file */
+enum memplug_online_type {
+	MEMPLUG_ONLINE_MOVABLE, /* "online_movable" */
+	MEMPLUG_ONLINE_KERNEL, /* "online_kernel" */
+	MEMPLUG_ONLINE_AUTO, /* "online": the kernel's online_policy decides */
+};
+
+const char *memplug_online_type_name(enum memplug_online_type type);
+/* the zone an online type must end in; MEMPLUG_ZONE_UNKNOWN for auto */
+enum memplug_zone memplug_online_type_zone(enum memplug_online_type type);
+
+/*
+ * The order of block writes is a policy: on kernels before the 2026
+ * zone-contiguity fix each online rescans the zone span up to the first
+ * hole, so ascending onlining is quadratic.
+ */
+enum memplug_order {
+	MEMPLUG_ORDER_ASCENDING, /* lowest address first: daxctl, chmem */
+	MEMPLUG_ORDER_DESCENDING, /* highest address first */
+	MEMPLUG_ORDER_HOLE_FIRST, /* second-lowest first, then top down */
+	MEMPLUG_ORDER_DEFAULT, /* the fastest known for the operation */
+};
+
+enum memplug_op {
+	MEMPLUG_OP_ONLINE,
+	MEMPLUG_OP_OFFLINE,
+};
+
+const char *memplug_order_name(enum memplug_order order);
+/* returns -1 for an unknown name */
+int memplug_order_from_name(const char *name);
+/* resolves MEMPLUG_ORDER_DEFAULT: descending to online, hole-first off */
+enum memplug_order memplug_order_resolve(enum memplug_order order,
+					 enum memplug_op op);
+/* sorts @blocks (any order on entry) into the order of writes */
+void memplug_order_blocks(struct memplug_block **blocks, unsigned long nr,
+			  enum memplug_order order);
+
+/* one state write; returns 0 or a negative errno (EINVAL if already so) */
+int memplug_block_online(struct memplug_block *block,
+			 enum memplug_online_type type);
+int memplug_block_offline(struct memplug_block *block);
+/* re-read state, zones and node of one block */
+int memplug_block_refresh(struct memplug_block *block);
+
+struct memplug_batch {
+	unsigned long done; /* blocks changed */
+	unsigned long nr_failed;
+	struct memplug_block **failed; /* still not in the wanted state */
+	int error; /* negative errno of the last failure */
+	uint64_t elapsed_ns;
+};
+
+/*
+ * memplug_online_blocks - online the offline ones among @blocks, in @order.
+ * Blocks already online are left alone.  Returns 0 when every block is
+ * online afterwards, else a negative errno with @batch naming the failures.
+ */
+int memplug_online_blocks(struct memplug_ctx *ctx,
+			  struct memplug_block **blocks, unsigned long nr,
+			  enum memplug_online_type type,
+			  enum memplug_order order,
+			  struct memplug_batch *batch);
+/*
+ * memplug_offline_blocks - offline the online ones among @blocks, retrying
+ * the busy ones until @timeout_ms has passed (a block's offline is
+ * interrupted with SIGALRM at the deadline; the caller's SIGALRM handler
+ * is restored afterwards).
+ */
+int memplug_offline_blocks(struct memplug_ctx *ctx,
+			   struct memplug_block **blocks, unsigned long nr,
+			   enum memplug_order order, unsigned int timeout_ms,
+			   struct memplug_batch *batch);
+void memplug_batch_release(struct memplug_batch *batch);
+
+/*
+ * Kernel-zone pressure on a node: the memmap of Movable memory lives in
+ * kernel zones.  Returns the Movable:kernel ratio (in percent) the node
+ * would have after @nr_kernel_pages of kernel-zone memory go offline, or
+ * -1 when the node has no kernel zone left at all.
+ */
+long memplug_node_movable_ratio_after(struct memplug_node *node,
+				      long long nr_kernel_pages);
+/* the kernel docs' warning threshold for Movable:kernel memory, 3:1 */
+#define MEMPLUG_MOVABLE_RATIO_LIMIT 300
+
+/* ---- dax devices ----------------------------------------------------------- */
+
+/* write the dax device's memmap_on_memory knob (the device must be unbound) */
+int memplug_dax_set_memmap_knob(struct memplug_source *source, bool on);
+/* bind to kmem (system-ram); the kernel may online per auto_online_blocks */
+int memplug_dax_enable_ram(struct memplug_source *source);
+/* bind to device_dax (devdax) */
+int memplug_dax_enable_devdax(struct memplug_source *source);
+/* unbind from its driver: refuses (-EBUSY) while any block is online */
+int memplug_dax_disable(struct memplug_source *source);
+/*
+ * The pid of a process that has the devdax character device open or
+ * mapped, 0 when none, -1 when it cannot be told.
+ */
+int memplug_dax_user(struct memplug_source *source);
+
+/* ---- nvdimm namespaces ------------------------------------------------------ */
+
+/*
+ * Reconfigure a raw or fsdax namespace to devdax (destroys its data).
+ * Live kernel only: -EOPNOTSUPP on any other sysfs root.
+ */
+int memplug_namespace_to_devdax(struct memplug_ctx *ctx, const char *name);
+
+/* ---- one memplug at a time --------------------------------------------- */
+
+/*
+ * Take the machine-wide lock (<root>/run/memplug/lock), waiting up to
+ * @wait_ms.  Returns 0, -EWOULDBLOCK on time-out, or another -errno.
+ */
+int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms);
+void memplug_unlock(struct memplug_ctx *ctx);
+
+/* ---- parallel (kernel-side) onlining ------------------------------------ */
+
+/*
+ * Bind @source to kmem with auto_online_blocks set to @type, so that the
+ * kernel onlines the whole range in one hotplug operation (the path that
+ * parallel deferred onlining speeds up), then restore auto_online_blocks.
+ * Waits until the target node's MemTotal stops changing.
+ */
+int memplug_dax_enable_ram_online(struct memplug_source *source,
+				  enum memplug_online_type type);
+
 #ifdef __cplusplus
 }
 #endif

@@ -95,6 +95,7 @@ struct memplug_ctx {
 	void *userdata;
 	char *root; /* without trailing slash; "" for "/" */
 	char error[512];
+	int lock_fd;
 
 	/* the model, rebuilt by memplug_scan() */
 	uint64_t block_size;
@@ -183,6 +184,10 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 				  enum memplug_source_type type);
 int source_add_block(struct memplug_source *source,
 		     struct memplug_block *block);
+
+int block_read(struct memplug_ctx *ctx, int memfd,
+	       struct memplug_block *block);
+uint64_t now_ns(void);
 
 unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
 

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What reconfigure, online and offline share: targets, per-target reports
+ * (one JSON shape for all three), and the block phases with their safety
+ * checks.
+ */
+#ifndef _MEMPLUG_ACTION_H_
+#define _MEMPLUG_ACTION_H_
+
+#include "memplug.h"
+
+/* the options reconfigure, online and offline have in common */
+struct action_opts {
+	enum memplug_online_type online_type;
+	bool zone_given;
+	enum memplug_order order;
+	bool dry_run;
+	bool force;
+	long timeout_s;
+	long wait_s;
+};
+
+#define ACTION_OPTS_INIT                                                       \
+	{ .online_type = MEMPLUG_ONLINE_MOVABLE,                               \
+	  .order = MEMPLUG_ORDER_DEFAULT,                                      \
+	  .timeout_s = 120,                                                    \
+	  .wait_s = 30 }
+
+/* parse the shared options; returns 1 when @name is not one of them */
+int action_option(struct action_opts *o, const char *cmd, const char *name,
+		  const char *arg);
+#define ACTION_CLI_OPTIONS                                                     \
+	{ "zone", 'z', "ZONE", "movable (default), normal or auto" },          \
+	{ "order", 0, "ORDER",                                                 \
+	  "block order: descending, ascending, hole-first, default" },         \
+	{ "dry-run", 'n', NULL, "print the plan, change nothing" },            \
+	{ "force", 'f', NULL, "do what safety checks refuse" },                \
+	{ "timeout", 't', "SECONDS", "bound for offlining (default 120)" },    \
+	{ "wait", 'w', "SECONDS", "wait for another memplug (default 30)" }
+
+/* one target's entry in the "targets" array */
+struct report {
+	const char *target;
+	struct json_object *obj;
+	struct json_object *steps;
+	struct json_object *warnings;
+	struct json_object *timings;
+	struct json_object *failed;
+	const char *result; /* changed, unchanged, planned, partial, ... */
+	int exit;
+	bool changed;
+};
+
+void report_init(struct report *r, const char *target);
+void report_step(struct report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void report_warn(struct report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void report_time(struct report *r, const char *phase, uint64_t ns);
+/* ends the target with an error result and exit code; returns @exit */
+int report_fail(struct report *r, int exit, const char *result,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* the blocks a target names: a source, or memoryN / memoryN-M */
+struct target {
+	const char *name;
+	char *source; /* a source's name, NULL for a block list */
+	unsigned long first, last; /* a block list */
+};
+
+/* resolves @name against the scanned model; a failure ends the report */
+int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
+		 struct target *t);
+void target_release(struct target *t);
+/* adds target_state() to the report as @key ("before", "after") */
+void report_state(struct memplug_ctx *ctx, struct report *r,
+		  const struct target *t, const char *key);
+/* the target's blocks now (after any rescan); caller frees */
+struct memplug_block **target_blocks(struct memplug_ctx *ctx,
+				     const struct target *t, unsigned long *nr);
+struct memplug_source *target_source(struct memplug_ctx *ctx,
+				     const struct target *t);
+/* mode, block counts, zones, memmap location of a target, as JSON */
+struct json_object *target_state(struct memplug_ctx *ctx,
+				 const struct target *t);
+
+/*
+ * Phases over a set of blocks, with reports.  Each returns EXIT_OK, or the
+ * exit code of the failure after recording it in @r.
+ */
+int phase_online(struct memplug_ctx *ctx, struct report *r,
+		 struct memplug_block **blocks, unsigned long nr,
+		 const struct action_opts *o);
+int phase_offline(struct memplug_ctx *ctx, struct report *r,
+		  struct memplug_block **blocks, unsigned long nr,
+		  const struct action_opts *o);
+/* online blocks in the wrong zone: warn, and with --force move them */
+int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
+		    struct memplug_block **blocks, unsigned long nr,
+		    const struct action_opts *o);
+
+/* lock, run @fn per target, print one JSON object, return the exit code */
+typedef int (*action_fn)(struct memplug_ctx *ctx, struct report *r,
+			 const char *name, const struct action_opts *o,
+			 void *data);
+int action_run(struct cli_context *cli, const char *cmd, int argc,
+	       char **argv, const struct action_opts *o, action_fn fn,
+	       void *data);
+
+#endif /* _MEMPLUG_ACTION_H_ */

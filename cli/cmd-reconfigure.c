@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug reconfigure: take a dax device (or the namespace or CXL region
+ * behind one) to devdax or system-ram, with zone and memmap placement, in
+ * one command that says exactly what changed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "action.h"
+
+struct reconfigure_opts {
+	struct action_opts action;
+	enum memplug_mode mode;
+	int memmap; /* -1: leave the knob, 0/1: wanted */
+	bool no_online;
+	int parallel; /* -1: auto, 0: never, 1: always */
+};
+
+enum {
+	OPT_ZONE,
+	OPT_ORDER,
+	OPT_DRY_RUN,
+	OPT_FORCE,
+	OPT_TIMEOUT,
+	OPT_WAIT,
+	OPT_MODE,
+	OPT_MEMMAP,
+	OPT_NO_MEMMAP,
+	OPT_NO_ONLINE,
+	OPT_PARALLEL,
+	OPT_NO_PARALLEL,
+};
+
+static const struct cli_option reconfigure_options[] = {
+	ACTION_CLI_OPTIONS,
+	[OPT_MODE] = { "mode", 'm', "MODE", "system-ram or devdax (required)" },
+	[OPT_MEMMAP] = { "memmap-on-memory", 0, NULL,
+			 "put the memmap on the device itself" },
+	[OPT_NO_MEMMAP] = { "no-memmap-on-memory", 0, NULL,
+			    "put the memmap in ordinary RAM" },
+	[OPT_NO_ONLINE] = { "no-online", 'N', NULL,
+			    "add the blocks but leave them offline" },
+	[OPT_PARALLEL] = { "parallel", 0, NULL,
+			   "let the kernel online the whole device in one operation" },
+	[OPT_NO_PARALLEL] = { "no-parallel", 0, NULL,
+			      "online block by block from user space" },
+	OPT_END,
+};
+
+static int reconfigure_option(int index, const char *arg, void *data)
+{
+	struct reconfigure_opts *o = data;
+
+	switch (index) {
+	case OPT_MODE:
+		if (!strcmp(arg, "system-ram"))
+			o->mode = MEMPLUG_MODE_SYSTEM_RAM;
+		else if (!strcmp(arg, "devdax"))
+			o->mode = MEMPLUG_MODE_DEVDAX;
+		else
+			return cli_usage_error("reconfigure",
+					       "invalid --mode '%s': want system-ram or devdax",
+					       arg);
+		return 0;
+	case OPT_MEMMAP:
+	case OPT_NO_MEMMAP:
+		o->memmap = index == OPT_MEMMAP;
+		return 0;
+	case OPT_NO_ONLINE:
+		o->no_online = true;
+		return 0;
+	case OPT_PARALLEL:
+	case OPT_NO_PARALLEL:
+		o->parallel = index == OPT_PARALLEL;
+		return 0;
+	}
+	return action_option(&o->action, "reconfigure",
+			     reconfigure_options[index].name, arg);
+}
+
+static bool param_on(struct memplug_ctx *ctx)
+{
+	const char *p = memplug_get_memmap_on_memory(ctx);
+
+	return p && (!strcmp(p, "Y") || !strcmp(p, "force") || !strcmp(p, "1"));
+}
+
+/* a raw or fsdax namespace becomes devdax only with --force */
+static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
+			     const char *name,
+			     const struct reconfigure_opts *o)
+{
+	struct memplug_namespace *ns;
+	const char *mode = NULL;
+	int rc;
+
+	memplug_namespace_foreach(ctx, ns)
+		if (!strcmp(memplug_namespace_get_name(ns), name))
+			mode = memplug_namespace_get_mode(ns);
+	if (!mode)
+		return 1; /* not a namespace: let target_parse say so */
+	json_object_object_add(r->obj, "namespace_mode",
+			       json_object_new_string(mode));
+	if (!strcmp(mode, "devdax"))
+		return EXIT_OK;
+	if (!o->action.force)
+		return report_fail(r, EXIT_REFUSED, "refused",
+				   "%s is in %s mode: converting it to devdax destroys its data; add --force",
+				   name, mode);
+	report_step(r, "convert %s from %s to devdax", name, mode);
+	if (o->action.dry_run) {
+		r->result = "planned";
+		return EXIT_OK;
+	}
+	rc = memplug_namespace_to_devdax(ctx, name);
+	if (rc)
+		return report_fail(r, EXIT_ERROR, "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	memplug_scan(ctx);
+	return EXIT_OK;
+}
+
+static int check_memmap_request(struct memplug_ctx *ctx, struct report *r,
+				struct memplug_source *src,
+				const struct reconfigure_opts *o)
+{
+	int knob = memplug_source_get_memmap_knob(src);
+
+	if (o->memmap < 0)
+		return EXIT_OK;
+	if (knob < 0)
+		return report_fail(r, EXIT_REFUSED, "refused",
+				   "kernel %s has no dax memmap_on_memory knob (needs 6.9+)",
+				   memplug_get_kernel_release(ctx) ?: "");
+	if (o->memmap == 1 && !param_on(ctx))
+		return report_fail(r, EXIT_REFUSED, "refused",
+				   "kernel booted without memory_hotplug.memmap_on_memory=1: the dax knob has no effect, the memmap would stay in ordinary RAM");
+	return EXIT_OK;
+}
+
+static int set_knob(struct memplug_ctx *ctx, struct report *r,
+		    struct memplug_source *src,
+		    const struct reconfigure_opts *o)
+{
+	if (o->memmap < 0 || memplug_source_get_memmap_knob(src) == o->memmap)
+		return EXIT_OK;
+	report_step(r, "set %s memmap_on_memory=%d",
+		    memplug_source_get_name(src), o->memmap);
+	if (o->action.dry_run)
+		return EXIT_OK;
+	if (memplug_dax_set_memmap_knob(src, o->memmap))
+		return report_fail(r, EXIT_ERROR, "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	return EXIT_OK;
+}
+
+static bool use_parallel(struct memplug_ctx *ctx,
+			 const struct reconfigure_opts *o)
+{
+	if (o->no_online || o->parallel == 0)
+		return false;
+	return o->parallel == 1 || memplug_has_parallel_onlining(ctx);
+}
+
+/* devdax or disabled -> kmem, then the blocks online */
+static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
+			 const struct target *t,
+			 const struct reconfigure_opts *o)
+{
+	struct memplug_source *src = target_source(ctx, t);
+	const char *name = memplug_source_get_name(src);
+	bool parallel = use_parallel(ctx, o);
+	const char *aob = memplug_get_auto_online_blocks(ctx);
+	int pid, rc;
+
+	if (memplug_source_get_mode(src) == MEMPLUG_MODE_DEVDAX) {
+		pid = memplug_dax_user(src);
+		if (pid > 0)
+			return report_fail(r, EXIT_REFUSED, "refused",
+					   "/dev/%s is in use by pid %d", name,
+					   pid);
+	}
+	rc = set_knob(ctx, r, src, o);
+	if (rc)
+		return rc;
+	if (aob && strcmp(aob, "offline") && !parallel)
+		report_warn(r,
+			    "auto_online_blocks is '%s': the kernel onlines the blocks itself when kmem binds",
+			    aob);
+	if (parallel)
+		report_step(r, "bind %s to kmem, kernel onlines all blocks %s",
+			    name,
+			    memplug_online_type_name(o->action.online_type));
+	else
+		report_step(r, "bind %s to kmem", name);
+	if (o->action.dry_run) {
+		r->result = "planned";
+		if (!o->no_online && !parallel)
+			report_step(r, "online the new blocks %s (%s)",
+				    memplug_online_type_name(
+					    o->action.online_type),
+				    memplug_order_name(memplug_order_resolve(
+					    o->action.order,
+					    MEMPLUG_OP_ONLINE)));
+		return EXIT_OK;
+	}
+	if (parallel)
+		rc = memplug_dax_enable_ram_online(src, o->action.online_type);
+	else
+		rc = memplug_dax_enable_ram(src);
+	if (rc)
+		return report_fail(r, EXIT_ERROR, "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	memplug_scan(ctx);
+	return EXIT_OK;
+}
+
+/* the blocks of a system-ram source: online, in the wanted zone */
+static int online_blocks(struct memplug_ctx *ctx, struct report *r,
+			 const struct target *t,
+			 const struct reconfigure_opts *o)
+{
+	struct memplug_block **blocks;
+	unsigned long nr;
+	int rc = EXIT_OK;
+
+	if (o->action.dry_run && !target_source(ctx, t))
+		return EXIT_OK;
+	blocks = target_blocks(ctx, t, &nr);
+	if (!o->no_online)
+		rc = phase_online(ctx, r, blocks, nr, &o->action);
+	if (!rc)
+		rc = phase_fix_zones(ctx, r, blocks, nr, &o->action);
+	free(blocks);
+	return rc;
+}
+
+static int offline_and_unbind(struct memplug_ctx *ctx, struct report *r,
+			      const struct target *t,
+			      const struct reconfigure_opts *o)
+{
+	struct memplug_block **blocks;
+	unsigned long nr;
+	int rc;
+
+	blocks = target_blocks(ctx, t, &nr);
+	rc = phase_offline(ctx, r, blocks, nr, &o->action);
+	free(blocks);
+	if (rc)
+		return rc; /* still bound: the blocks that stay online say why */
+	report_step(r, "unbind %s from kmem", t->source);
+	if (o->action.dry_run)
+		return EXIT_OK;
+	if (memplug_dax_disable(target_source(ctx, t)))
+		return report_fail(r, EXIT_ERROR, "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	memplug_scan(ctx);
+	return EXIT_OK;
+}
+
+static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
+			     const struct target *t,
+			     const struct reconfigure_opts *o)
+{
+	struct memplug_source *src = target_source(ctx, t);
+	int knob = memplug_source_get_memmap_knob(src);
+	int rc;
+
+	rc = check_memmap_request(ctx, r, src, o);
+	if (rc)
+		return rc;
+	if (memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM &&
+	    o->memmap >= 0 && knob != o->memmap) {
+		if (!o->action.force)
+			return report_fail(r, EXIT_REFUSED, "refused",
+					   "%s is system-ram with memmap_on_memory=%d: changing it needs offline, unbind, rebind; add --force",
+					   t->source, knob);
+		rc = offline_and_unbind(ctx, r, t, o);
+		if (rc)
+			return rc;
+		if (o->action.dry_run) {
+			set_knob(ctx, r, target_source(ctx, t), o);
+			report_step(r, "bind %s to kmem", t->source);
+			report_step(r, "online the new blocks %s (%s)",
+				    memplug_online_type_name(
+					    o->action.online_type),
+				    memplug_order_name(memplug_order_resolve(
+					    o->action.order,
+					    MEMPLUG_OP_ONLINE)));
+			return EXIT_OK;
+		}
+	}
+	src = target_source(ctx, t);
+	if (memplug_source_get_mode(src) != MEMPLUG_MODE_SYSTEM_RAM) {
+		rc = to_system_ram(ctx, r, t, o);
+		if (rc)
+			return rc;
+	}
+	return online_blocks(ctx, r, t, o);
+}
+
+static int wanted_devdax(struct memplug_ctx *ctx, struct report *r,
+			 const struct target *t,
+			 const struct reconfigure_opts *o)
+{
+	struct memplug_source *src = target_source(ctx, t);
+	int rc;
+
+	if (o->memmap == 1)
+		return report_fail(r, EXIT_ERROR, "error",
+				   "--memmap-on-memory goes with --mode=system-ram");
+	if (memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM) {
+		rc = offline_and_unbind(ctx, r, t, o);
+		if (rc)
+			return rc;
+	}
+	src = target_source(ctx, t);
+	if (!o->action.dry_run &&
+	    memplug_source_get_mode(src) == MEMPLUG_MODE_DEVDAX)
+		return EXIT_OK;
+	if (o->action.dry_run &&
+	    memplug_source_get_mode(src) == MEMPLUG_MODE_DEVDAX &&
+	    !json_object_array_length(r->steps))
+		return EXIT_OK;
+	report_step(r, "bind %s to device_dax", t->source);
+	if (o->action.dry_run) {
+		r->result = "planned";
+		return EXIT_OK;
+	}
+	if (memplug_dax_enable_devdax(src))
+		return report_fail(r, EXIT_ERROR, "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	memplug_scan(ctx);
+	return EXIT_OK;
+}
+
+static int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
+			      const char *name, const struct action_opts *ao,
+			      void *data)
+{
+	const struct reconfigure_opts *o = data;
+	struct memplug_source *src;
+	struct target t = { 0 };
+	int rc;
+
+	json_object_object_add(r->obj, "action",
+			       json_object_new_string("reconfigure"));
+	rc = convert_namespace(ctx, r, name, o);
+	if (rc == 1)
+		rc = EXIT_OK;
+	else if (rc || (o->action.dry_run && json_object_array_length(r->steps)))
+		goto out;
+	rc = target_parse(ctx, r, name, &t);
+	if (rc)
+		goto out;
+	src = target_source(ctx, &t);
+	if (!src || memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX) {
+		rc = report_fail(r, EXIT_ERROR, "error",
+				 "%s is not a dax device, namespace or CXL region: use memplug online/offline for block lists",
+				 name);
+		goto out;
+	}
+	json_object_object_add(r->obj, "source",
+			       json_object_new_string(
+				       memplug_source_get_name(src)));
+	report_state(ctx, r, &t, "before");
+	if (o->mode == MEMPLUG_MODE_SYSTEM_RAM)
+		rc = wanted_system_ram(ctx, r, &t, o);
+	else
+		rc = wanted_devdax(ctx, r, &t, o);
+	if (o->action.dry_run)
+		json_object_object_add(r->obj, "after", NULL);
+	else
+		report_state(ctx, r, &t, "after");
+out:
+	if (!json_object_object_get_ex(r->obj, "source", NULL))
+		json_object_object_add(r->obj, "source", NULL);
+	if (!json_object_object_get_ex(r->obj, "before", NULL))
+		json_object_object_add(r->obj, "before", NULL);
+	if (!json_object_object_get_ex(r->obj, "after", NULL))
+		json_object_object_add(r->obj, "after", NULL);
+	target_release(&t);
+	return rc;
+}
+
+int cmd_reconfigure(int argc, char **argv, struct cli_context *cli)
+{
+	struct reconfigure_opts o = {
+		.action = ACTION_OPTS_INIT,
+		.mode = MEMPLUG_MODE_UNKNOWN,
+		.memmap = -1,
+		.parallel = -1,
+	};
+	bool done;
+	int first, rc;
+
+	rc = cli_parse(argc, argv, "reconfigure", "TARGET... --mode=MODE [options]",
+		       reconfigure_options, reconfigure_option, &o, &first,
+		       &done);
+	if (rc || done)
+		return rc;
+	if (o.mode == MEMPLUG_MODE_UNKNOWN)
+		return cli_usage_error("reconfigure",
+				       "--mode=system-ram or --mode=devdax is required");
+	return action_run(cli, "reconfigure", argc - first, argv + first,
+			  &o.action, reconfigure_target, &o);
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: LGPL-2.1
+/*
+ * Dax device mode changes.  On the live kernel libdaxctl binds and unbinds
+ * (and libkmod loads the drivers first); on any other sysfs root the same
+ * driver files are written directly, which is what tests model.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <daxctl/libdaxctl.h>
+#include <libkmod.h>
+#include "private.h"
+
+static void load_module(struct memplug_ctx *ctx, const char *name)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *kctx;
+	int rc;
+
+	kctx = kmod_new(NULL, NULL);
+	if (!kctx)
+		return;
+	rc = kmod_module_new_from_name(kctx, name, &mod);
+	if (!rc)
+		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,
+						     NULL);
+	if (rc)
+		dbg(ctx, "load module %s: %s\n", name, strerror(-rc));
+	kmod_module_unref(mod);
+	kmod_unref(kctx);
+}
+
+static int tree_write(struct memplug_source *src, const char *fmt,
+		      const char *driver)
+{
+	char *path = root_path(src->ctx, fmt, driver);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = write_text(src->ctx, path, src->name);
+	free(path);
+	return rc;
+}
+
+/* the tree's stand-in for the driver core: unbind, new_id, bind */
+static int tree_bind(struct memplug_source *src, const char *driver)
+{
+	char *link = root_path(src->ctx, SYSFS_DAX "/devices/%s/driver",
+			       src->name);
+	char *cur = link ? link_basename(src->ctx, link) : NULL;
+	int rc = 0;
+
+	free(link);
+	if (cur)
+		rc = tree_write(src, SYSFS_DAX "/drivers/%s/unbind", cur);
+	free(cur);
+	if (!rc && driver)
+		rc = tree_write(src, SYSFS_DAX "/drivers/%s/new_id", driver);
+	if (!rc && driver)
+		rc = tree_write(src, SYSFS_DAX "/drivers/%s/bind", driver);
+	return rc;
+}
+
+static struct daxctl_dev *find_dev(struct daxctl_ctx *dctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	daxctl_region_foreach(dctx, region)
+		daxctl_dev_foreach(region, dev)
+			if (!strcmp(daxctl_dev_get_devname(dev), name))
+				return dev;
+	return NULL;
+}
+
+enum dax_op { DAX_RAM, DAX_DEVDAX, DAX_DISABLE };
+
+static int live_op(struct memplug_source *src, enum dax_op op)
+{
+	struct memplug_ctx *ctx = src->ctx;
+	struct daxctl_ctx *dctx;
+	struct daxctl_dev *dev;
+	int rc;
+
+	if (op == DAX_RAM)
+		load_module(ctx, "kmem");
+	else if (op == DAX_DEVDAX)
+		load_module(ctx, "device_dax");
+	rc = daxctl_new(&dctx);
+	if (rc)
+		return set_error(ctx, -rc, "libdaxctl");
+	dev = find_dev(dctx, src->name);
+	if (!dev) {
+		rc = set_error(ctx, ENODEV, "%s", src->name);
+		goto out;
+	}
+	if (op == DAX_DISABLE || daxctl_dev_is_enabled(dev)) {
+		rc = daxctl_dev_disable(dev);
+		if (rc) {
+			rc = set_error(ctx, -rc, "%s: disable", src->name);
+			goto out;
+		}
+	}
+	if (op == DAX_RAM)
+		rc = daxctl_dev_enable_ram(dev);
+	else if (op == DAX_DEVDAX)
+		rc = daxctl_dev_enable_devdax(dev);
+	if (rc)
+		rc = set_error(ctx, -rc, "%s: bind to %s", src->name,
+			       op == DAX_RAM ? "kmem" : "device_dax");
+out:
+	daxctl_unref(dctx);
+	return rc;
+}
+
+static bool any_online(struct memplug_source *src)
+{
+	unsigned long i;
+
+	for (i = 0; i < src->nr_blocks; i++) {
+		memplug_block_refresh(src->blocks[i]);
+		if (src->blocks[i]->state != MEMPLUG_BLOCK_OFFLINE)
+			return true;
+	}
+	return false;
+}
+
+static int dax_op(struct memplug_source *src, enum dax_op op)
+{
+	static const char *const drivers[] = { "kmem", "device_dax", NULL };
+
+	if (src->type != MEMPLUG_SOURCE_DAX)
+		return set_error(src->ctx, EINVAL, "%s is not a dax device",
+				 src->name);
+	/* unbinding kmem with online memory leaks the range until reboot */
+	if (src->mode == MEMPLUG_MODE_SYSTEM_RAM && op != DAX_RAM &&
+	    any_online(src))
+		return set_error(src->ctx, EBUSY,
+				 "%s: memory blocks still online", src->name);
+	if (memplug_is_live(src->ctx))
+		return live_op(src, op);
+	return tree_bind(src, drivers[op]);
+}
+
+MEMPLUG_EXPORT int memplug_dax_enable_ram(struct memplug_source *src)
+{
+	return dax_op(src, DAX_RAM);
+}
+
+MEMPLUG_EXPORT int memplug_dax_enable_devdax(struct memplug_source *src)
+{
+	return dax_op(src, DAX_DEVDAX);
+}
+
+MEMPLUG_EXPORT int memplug_dax_disable(struct memplug_source *src)
+{
+	return dax_op(src, DAX_DISABLE);
+}
+
+MEMPLUG_EXPORT int memplug_dax_set_memmap_knob(struct memplug_source *src,
+					       bool on)
+{
+	struct memplug_ctx *ctx = src->ctx;
+	char *path = root_path(ctx, SYSFS_DAX "/devices/%s/memmap_on_memory",
+			       src->name);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = write_text(ctx, path, on ? "1" : "0");
+	if (rc)
+		rc = set_error(ctx, -rc, "%s: write %s", src->name, path);
+	else
+		src->memmap_knob = on;
+	free(path);
+	return rc;
+}
+
+/* /proc/PID/fd/N -> /dev/daxX.Y, or a mapping of it in /proc/PID/maps */
+static bool pid_uses(struct memplug_ctx *ctx, const char *pid,
+		     const char *devpath)
+{
+	char *path = root_path(ctx, "proc/%s/fd", pid), line[512];
+	size_t dlen = strlen(devpath);
+	bool found = false;
+	struct dirent *de;
+	DIR *dir;
+	FILE *f;
+
+	dir = path ? opendir(path) : NULL;
+	while (dir && !found && (de = readdir(dir))) {
+		char target[256], *fd;
+		ssize_t len;
+
+		if (de->d_name[0] == '.' ||
+		    asprintf(&fd, "%s/%s", path, de->d_name) < 0)
+			continue;
+		len = readlink(fd, target, sizeof(target) - 1);
+		free(fd);
+		if (len > 0) {
+			target[len] = '\0';
+			found = !strcmp(target, devpath);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	free(path);
+	path = root_path(ctx, "proc/%s/maps", pid);
+	f = !found && path ? fopen(path, "re") : NULL;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, devpath);
+
+		found = p && (p[dlen] == '\n' || p[dlen] == ' ' || !p[dlen]);
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return found;
+}
+
+MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
+{
+	struct memplug_ctx *ctx = src->ctx;
+	char *path = root_path(ctx, "proc"), devpath[64];
+	struct dirent *de;
+	int pid = 0;
+	DIR *dir;
+
+	snprintf(devpath, sizeof(devpath), "/dev/%s", src->name);
+	dir = path ? opendir(path) : NULL;
+	free(path);
+	if (!dir)
+		return -1;
+	while (!pid && (de = readdir(dir))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if (atoi(de->d_name) != getpid() &&
+		    pid_uses(ctx, de->d_name, devpath))
+			pid = atoi(de->d_name);
+	}
+	closedir(dir);
+	return pid;
+}
+
+static long long node_mem_total(struct memplug_ctx *ctx, int node)
+{
+	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", node);
+	char line[256];
+	long long kb = -1;
+	FILE *f = path ? fopen(path, "re") : NULL;
+
+	free(path);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "MemTotal:");
+
+		if (p) {
+			kb = strtoll(p + 9, NULL, 10);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * The path that parallel deferred onlining speeds up: the kernel onlines
+ * the whole range inside one add_memory call when auto_online_blocks says
+ * so.  SIGINT and SIGTERM are held while the setting is changed so that it
+ * is always restored; completion is a node MemTotal that stops changing.
+ */
+MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
+						 enum memplug_online_type type)
+{
+	struct memplug_ctx *ctx = src->ctx;
+	char *path = root_path(ctx, SYSFS_MEMORY "/auto_online_blocks");
+	char *saved = path ? read_text(ctx, path) : NULL;
+	sigset_t hold, old;
+	long long last = -2, cur;
+	int rc, stable = 0, polls = 0;
+
+	if (!saved) {
+		rc = set_error(ctx, errno, "cannot read %s", path ? path : "");
+		free(path);
+		return rc;
+	}
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hold, &old);
+	rc = write_text(ctx, path, memplug_online_type_name(type));
+	if (rc) {
+		rc = set_error(ctx, -rc, "write %s", path);
+	} else {
+		rc = memplug_dax_enable_ram(src);
+		if (write_text(ctx, path, saved))
+			err(ctx, "could not restore %s to %s\n", path, saved);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(saved);
+	free(path);
+	if (rc || src->target_node < 0)
+		return rc;
+	/* deferred onlining: pages reach the buddy after state says online */
+	while (stable < 3 && polls++ < 1200) {
+		cur = node_mem_total(ctx, src->target_node);
+		stable = cur == last ? stable + 1 : 0;
+		last = cur;
+		usleep(stable ? 10000 : 5000);
+	}
+	return 0;
+}

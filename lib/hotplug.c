@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: LGPL-2.1
+/* Block state writes: online in a zone, offline with retries and a bound. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include "private.h"
+
+static const char *const online_names[] = {
+	[MEMPLUG_ONLINE_MOVABLE] = "online_movable",
+	[MEMPLUG_ONLINE_KERNEL] = "online_kernel",
+	[MEMPLUG_ONLINE_AUTO] = "online",
+};
+
+MEMPLUG_EXPORT const char *
+memplug_online_type_name(enum memplug_online_type type)
+{
+	return type <= MEMPLUG_ONLINE_AUTO ? online_names[type] : "online";
+}
+
+MEMPLUG_EXPORT enum memplug_zone
+memplug_online_type_zone(enum memplug_online_type type)
+{
+	switch (type) {
+	case MEMPLUG_ONLINE_MOVABLE:
+		return MEMPLUG_ZONE_MOVABLE;
+	case MEMPLUG_ONLINE_KERNEL:
+		return MEMPLUG_ZONE_NORMAL;
+	default:
+		return MEMPLUG_ZONE_UNKNOWN;
+	}
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int write_state(struct memplug_block *block, const char *state)
+{
+	struct memplug_ctx *ctx = block->ctx;
+	char *path = root_path(ctx, SYSFS_MEMORY "/memory%lu/state", block->id);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = write_text(ctx, path, state);
+	dbg(ctx, "memory%lu: %s: %s\n", block->id, state,
+	    rc ? strerror(-rc) : "ok");
+	free(path);
+	return rc;
+}
+
+MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
+{
+	struct memplug_ctx *ctx = block->ctx;
+	char *path = root_path(ctx, SYSFS_MEMORY);
+	struct memplug_source *src = block->source;
+	int fd, rc;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	free(block->valid_zones);
+	block->valid_zones = NULL;
+	rc = block_read(ctx, fd, block);
+	block->source = src;
+	close(fd);
+	return rc;
+}
+
+MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
+					enum memplug_online_type type)
+{
+	int rc = write_state(block, memplug_online_type_name(type));
+
+	memplug_block_refresh(block);
+	return rc;
+}
+
+MEMPLUG_EXPORT int memplug_block_offline(struct memplug_block *block)
+{
+	int rc = write_state(block, "offline");
+
+	memplug_block_refresh(block);
+	return rc;
+}
+
+static int batch_fail(struct memplug_batch *batch, struct memplug_block *block,
+		      int rc)
+{
+	struct memplug_block **grow;
+
+	grow = realloc(batch->failed, (batch->nr_failed + 1) * sizeof(*grow));
+	if (!grow)
+		return -ENOMEM;
+	batch->failed = grow;
+	batch->failed[batch->nr_failed++] = block;
+	batch->error = rc;
+	return 0;
+}
+
+/* a copy of @blocks holding those in @state, in the order of writes */
+static struct memplug_block **select_blocks(struct memplug_block **blocks,
+					    unsigned long nr,
+					    enum memplug_block_state state,
+					    enum memplug_order order,
+					    unsigned long *count)
+{
+	struct memplug_block **sel = calloc(nr ? nr : 1, sizeof(*sel));
+	unsigned long i;
+
+	*count = 0;
+	if (!sel)
+		return NULL;
+	for (i = 0; i < nr; i++)
+		if (blocks[i]->state == state)
+			sel[(*count)++] = blocks[i];
+	memplug_order_blocks(sel, *count, order);
+	return sel;
+}
+
+MEMPLUG_EXPORT int memplug_online_blocks(struct memplug_ctx *ctx,
+					 struct memplug_block **blocks,
+					 unsigned long nr,
+					 enum memplug_online_type type,
+					 enum memplug_order order,
+					 struct memplug_batch *batch)
+{
+	struct memplug_block **todo;
+	unsigned long count, i;
+	uint64_t start = now_ns();
+
+	memset(batch, 0, sizeof(*batch));
+	order = memplug_order_resolve(order, MEMPLUG_OP_ONLINE);
+	todo = select_blocks(blocks, nr, MEMPLUG_BLOCK_OFFLINE, order, &count);
+	if (!todo)
+		return -ENOMEM;
+	info(ctx, "online %lu blocks %s, %s order\n", count,
+	     memplug_online_type_name(type), memplug_order_name(order));
+	for (i = 0; i < count; i++) {
+		int rc = memplug_block_online(todo[i], type);
+
+		if (!rc)
+			batch->done++;
+		else if (todo[i]->state != MEMPLUG_BLOCK_ONLINE)
+			batch_fail(batch, todo[i], rc);
+	}
+	free(todo);
+	batch->elapsed_ns = now_ns() - start;
+	return batch->nr_failed ? batch->error : 0;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig; /* only interrupts a blocked offline */
+}
+
+MEMPLUG_EXPORT int memplug_offline_blocks(struct memplug_ctx *ctx,
+					  struct memplug_block **blocks,
+					  unsigned long nr,
+					  enum memplug_order order,
+					  unsigned int timeout_ms,
+					  struct memplug_batch *batch)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
+	struct itimerval timer = { 0 }, old_timer;
+	uint64_t start = now_ns(), deadline;
+	struct memplug_block **todo;
+	unsigned long count, i, left;
+	int rounds = 0;
+
+	memset(batch, 0, sizeof(*batch));
+	order = memplug_order_resolve(order, MEMPLUG_OP_OFFLINE);
+	todo = select_blocks(blocks, nr, MEMPLUG_BLOCK_ONLINE, order, &count);
+	if (!todo)
+		return -ENOMEM;
+	info(ctx, "offline %lu blocks, %s order, timeout %u ms\n", count,
+	     memplug_order_name(order), timeout_ms);
+	deadline = start + (uint64_t)timeout_ms * 1000000ULL;
+	/* no SA_RESTART: the alarm makes a blocked offline return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old_sa);
+	timer.it_value.tv_sec = timeout_ms / 1000;
+	timer.it_value.tv_usec = (timeout_ms % 1000) * 1000;
+	if (!timer.it_value.tv_sec && !timer.it_value.tv_usec)
+		timer.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &timer, &old_timer);
+
+	left = count;
+	while (left) {
+		unsigned long kept = 0;
+
+		for (i = 0; i < left; i++) {
+			int rc = memplug_block_offline(todo[i]);
+
+			if (!rc || todo[i]->state == MEMPLUG_BLOCK_OFFLINE) {
+				batch->done++;
+				continue;
+			}
+			/* busy pages: worth another try until the deadline */
+			if (rc == -EBUSY || rc == -EAGAIN || rc == -EINTR ||
+			    rc == -ENOMEM)
+				todo[kept++] = todo[i];
+			else
+				batch_fail(batch, todo[i], rc);
+			batch->error = rc;
+		}
+		left = kept;
+		if (!left || now_ns() >= deadline)
+			break;
+		rounds++;
+		usleep(rounds < 10 ? 20000 : 200000);
+	}
+	for (i = 0; i < left; i++)
+		batch_fail(batch, todo[i], batch->error ? batch->error : -EBUSY);
+
+	memset(&timer, 0, sizeof(timer));
+	setitimer(ITIMER_REAL, &timer, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	if (old_timer.it_value.tv_sec || old_timer.it_value.tv_usec)
+		setitimer(ITIMER_REAL, &old_timer, NULL);
+	free(todo);
+	batch->elapsed_ns = now_ns() - start;
+	return batch->nr_failed ? batch->error : 0;
+}
+
+MEMPLUG_EXPORT void memplug_batch_release(struct memplug_batch *batch)
+{
+	free(batch->failed);
+	batch->failed = NULL;
+	batch->nr_failed = 0;
+}
+
+MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,
+						     long long nr_kernel_pages)
+{
+	long long movable = node->zones[MEMPLUG_ZONE_MOVABLE].present;
+	long long kernel = node->zones[MEMPLUG_ZONE_DMA].present +
+			   node->zones[MEMPLUG_ZONE_DMA32].present +
+			   node->zones[MEMPLUG_ZONE_NORMAL].present -
+			   nr_kernel_pages;
+
+	if (kernel <= 0)
+		return movable > 0 ? -1 : 0;
+	return (long)(movable * 100 / kernel);
+}
