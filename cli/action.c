@@ -445,13 +445,19 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 
 /* ---- the run ------------------------------------------------------------ */
 
-static int combine(int a, int b)
+/*
+ * The exit code of several targets: partial when anything changed and
+ * anything failed; otherwise the gravest failure (partial, refused, error).
+ */
+static int combine(int exit_code, bool changed)
 {
-	if (a == EXIT_OK)
-		return b;
-	if (b == EXIT_OK || a == b)
-		return a;
-	return EXIT_PARTIAL;
+	if (exit_code & (1 << EXIT_PARTIAL))
+		return EXIT_PARTIAL;
+	if (exit_code & ((1 << EXIT_REFUSED) | (1 << EXIT_ERROR)))
+		return changed ? EXIT_PARTIAL :
+		       exit_code & (1 << EXIT_REFUSED) ? EXIT_REFUSED :
+							 EXIT_ERROR;
+	return EXIT_OK;
 }
 
 /* "all" means every dax device */
@@ -499,7 +505,7 @@ int action_run(struct cli_context *cli, const char *cmd, int argc,
 	struct memplug_ctx *ctx = cli->ctx;
 	struct json_object *root, *targets;
 	bool changed = false, would = false;
-	int i, rc, count = 0, exit_code = EXIT_OK;
+	int i, rc, count = 0, seen = 0;
 	char **names;
 
 	if (argc < 1)
@@ -534,7 +540,7 @@ int action_run(struct cli_context *cli, const char *cmd, int argc,
 		if (!strcmp(r.result, "planned"))
 			would = true;
 		changed |= r.changed;
-		exit_code = combine(exit_code, trc);
+		seen |= 1 << trc;
 		json_object_object_add(r.obj, "result",
 				       json_object_new_string(r.result));
 		json_object_object_add(r.obj, "steps", r.steps);
@@ -557,5 +563,5 @@ int action_run(struct cli_context *cli, const char *cmd, int argc,
 	json_print(root);
 	json_object_put(root);
 	memplug_unlock(ctx);
-	return exit_code;
+	return combine(seen, changed);
 }

@@ -33,7 +33,7 @@ int action_option(struct action_opts *o, const char *cmd, const char *name,
 	{ "zone", 'z', "ZONE", "movable (default), normal or auto" },          \
 	{ "order", 0, "ORDER",                                                 \
 	  "block order: descending, ascending, hole-first, default" },         \
-	{ "dry-run", 'n', NULL, "print the plan, change nothing" },            \
+	{ "dry-run", 0, NULL, "print the plan, change nothing" },            \
 	{ "force", 'f', NULL, "do what safety checks refuse" },                \
 	{ "timeout", 't', "SECONDS", "bound for offlining (default 120)" },    \
 	{ "wait", 'w', "SECONDS", "wait for another memplug (default 30)" }

@@ -27,7 +27,7 @@ enum {
 
 static const struct cli_option list_options[] = {
 	[OPT_DEVICES] = { "devices", 'D', NULL,
-			  "only sources backed by a device" },
+			  "only dax devices" },
 	[OPT_BLOCKS] = { "memory-blocks", 'M', NULL,
 			 "one row per memory block in memory_blocks" },
 	[OPT_DEVICE] = { "device", 'd', "NAME",
@@ -375,8 +375,9 @@ static struct json_object *source_json(struct memplug_source *src,
 								   "predicted"));
 	json_object_object_add(obj, "memmap_reason",
 			       json_object_new_string(m.reason));
-	if (!memplug_source_has_range(src))
-		json_object_object_add(obj, "warning",
+	json_object_object_add(obj, "warning",
+			       memplug_source_has_range(src) ?
+				       NULL :
 				       json_object_new_string(
 					       "address range unreadable (needs root): blocks unknown"));
 	return obj;

@@ -58,9 +58,7 @@ static int priority_from_env(void)
 		return LOG_DEBUG;
 	if (!strcmp(env, "info"))
 		return LOG_INFO;
-	if (!strcmp(env, "err"))
-		return LOG_ERR;
-	return atoi(env);
+	return LOG_ERR;
 }
 
 MEMPLUG_EXPORT int memplug_new(struct memplug_ctx **out, const char *root)
