@@ -12,7 +12,7 @@ int cli_usage_error(const char *cmd, const char *format, ...)
 {
 	va_list args;
 
-	fprintf(stderr, "memplug%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	fprintf(stderr, "memplug: %s%s", cmd ? cmd : "", cmd ? ": " : "");
 	va_start(args, format);
 	vfprintf(stderr, format, args);
 	va_end(args);
