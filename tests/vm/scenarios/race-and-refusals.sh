@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# profile: nvdimm-raw
+#
+# The kernel onlines blocks behind memplug's back (auto_online_blocks):
+# memplug warns naming the zone, --force moves them to Movable.  A devdax
+# device held open is refused with exit 4.  Two concurrent runs serialize.
+# shellcheck shell=sh
+
+J=$RUN_OUT
+nvdimm_devdax >/dev/null
+
+step "devdax device in use: refused, nothing changed"
+sh -c 'exec 3</dev/dax0.0; sleep 30' &
+holder=$!
+sleep 0.5
+run_expect 4 memplug reconfigure dax0.0 --mode=system-ram
+assert_contains "$(cat $RUN_ERR)" "in use by pid" "refusal"
+assert_eq "$(dax_driver dax0.0)" device_dax "driver unchanged"
+kill $holder
+wait $holder 2>/dev/null || true
+
+step "auto_online_blocks=online_kernel races: warning"
+echo online_kernel >$SYS_MEM/auto_online_blocks
+run_expect 0 memplug reconfigure dax0.0 --mode=system-ram --zone=movable
+echo offline >$SYS_MEM/auto_online_blocks
+assert_json $J '.targets[0].warnings | map(select(test("not Movable"))) | length' 1 "zone warning"
+assert_json $J '.targets[0].after.zones.Normal' 15 "blocks left in Normal without --force"
+
+step "--force moves them to Movable"
+run_expect 0 memplug reconfigure dax0.0 --mode=system-ram --zone=movable --force
+assert_json $J '.targets[0].after.zones.Movable' 15 "Movable after --force"
+assert_json $J '.changed' true "changed"
+
+step "two concurrent runs: both exit 0, one changes"
+memplug reconfigure dax0.0 --mode=devdax >/tmp/a.json 2>/dev/null &
+pa=$!
+memplug reconfigure dax0.0 --mode=devdax >/tmp/b.json 2>/dev/null &
+pb=$!
+ra=0; wait $pa || ra=$?
+rb=0; wait $pb || rb=$?
+assert_eq "$ra/$rb" 0/0 "exit codes"
+assert_eq "$(/usr/bin/jq -r .changed /tmp/a.json /tmp/b.json | sort | tr '\n' ' ')" "false true " "one changed, one unchanged"
+assert_eq "$(dax_driver dax0.0)" device_dax "driver"
+pass "race warned and fixed, in-use refused, concurrent runs serialized"
