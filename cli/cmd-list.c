@@ -180,6 +180,20 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 			       json_object_new_boolean(
 				       memplug_has_memory_probe(ctx)));
 	json_object_object_add(sys, "capabilities", caps);
+	/* what reconfigure --mode=system-ram does by default here */
+	json_object_object_add(sys, "online_path",
+			       json_object_new_string(
+				       memplug_has_parallel_onlining(ctx) ?
+					       "kernel" :
+					       "ordered-writes"));
+	json_object_object_add(sys, "online_order",
+			       json_object_new_string(memplug_order_name(
+				       memplug_order_resolve(MEMPLUG_ORDER_DEFAULT,
+							     MEMPLUG_OP_ONLINE))));
+	json_object_object_add(sys, "offline_order",
+			       json_object_new_string(memplug_order_name(
+				       memplug_order_resolve(MEMPLUG_ORDER_DEFAULT,
+							     MEMPLUG_OP_OFFLINE))));
 	json_object_object_add(sys, "nr_memmap_pages",
 			       json_int_or_null(memmap, memmap >= 0));
 	json_object_object_add(sys, "nr_memmap_boot_pages",

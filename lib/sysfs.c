@@ -103,7 +103,7 @@ int write_text(struct memplug_ctx *ctx, const char *path, const char *text)
 	ssize_t rc;
 	int fd, saved;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		saved = errno;
 		dbg(ctx, "open %s: %s\n", path, strerror(saved));

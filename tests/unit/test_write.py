@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write-path logic of reconfigure/online/offline on generated sysfs trees.
+
+Trees live in temp dirs only (sysfs_tree refuses anything under /sys, /proc,
+/dev or /).  A tree has no kernel behind it: these tests check what memplug
+decides and which files it writes (plans, refusals, the kernel-auto path's
+save/restore of auto_online_blocks, the lock), not block state changes,
+which the VM scenarios prove on real kernels.
+"""
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sysfs_tree as st  # noqa: E402
+
+MEMPLUG = os.environ.get("MEMPLUG", "")
+
+
+def devdax_vm():
+    """vm-small, but dax0.0 in devdax mode (no memory blocks of its own)."""
+    m = st.Machine("devdax-vm", 128 * st.MiB, kernel="6.1.0-18-amd64",
+                   auto_online="offline",
+                   params={"memmap_on_memory": "N",
+                           "online_policy": "contig-zones"})
+    m.add_node(0, "0-3")
+    m.add_boot_block0(0)
+    m.add_boot_range(0, 1, 15, zone="DMA32")
+    m.add_nvdimm_dax(mode="devdax")
+    return m
+
+
+@unittest.skipUnless(MEMPLUG and os.access(MEMPLUG, os.X_OK), "MEMPLUG not set")
+class WritePaths(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="memplug-write-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def build(self, machine):
+        return machine.write(os.path.join(self.tmp, machine.name))
+
+    def run_mp(self, root, *args):
+        p = subprocess.run([MEMPLUG, "--sysfs-root", root] + list(args),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        self.assertGreaterEqual(p.returncode, 0, p.stderr)
+        out = json.loads(p.stdout) if p.stdout.strip() else None
+        return p.returncode, out, p.stderr
+
+    def read(self, root, rel):
+        with open(os.path.join(root, rel)) as f:
+            return f.read().strip()
+
+    def snapshot(self, root):
+        files = {}
+        for d, _, names in os.walk(root):
+            if os.path.relpath(d, root).startswith("run"):
+                continue  # the lock file is not kernel state
+            for n in names:
+                p = os.path.join(d, n)
+                if not os.path.islink(p):
+                    with open(p, "rb") as f:
+                        files[p] = f.read()
+        return files
+
+    def test_parallel_detected(self):
+        root = self.build(st.build("cxl-host-parallel"))
+        rc, j, err = self.run_mp(root, "list")
+        self.assertEqual(rc, 0, err)
+        caps = j["system"]["capabilities"]
+        self.assertTrue(caps["parallel_onlining"])
+        self.assertEqual(caps["parallel_hotplug_ratio"], 2)
+        self.assertEqual(caps["parallel_evidence"], "cmdline")
+        self.assertEqual(j["system"]["online_path"], "kernel")
+        root2 = self.build(st.build("cxl-host"))
+        rc, j, err = self.run_mp(root2, "list")
+        self.assertFalse(j["system"]["capabilities"]["parallel_onlining"])
+        self.assertEqual(j["system"]["online_path"], "ordered-writes")
+
+    def test_kernel_auto_path_restores_auto_online_blocks(self):
+        root = self.build(devdax_vm())
+        aob = "sys/devices/system/memory/auto_online_blocks"
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0",
+                                 "--mode=system-ram", "--parallel")
+        self.assertEqual(rc, 0, err)
+        t = j["targets"][0]
+        self.assertEqual(t["steps"][0], "bind dax0.0 to kmem, kernel onlines all blocks online_movable")
+        self.assertEqual(self.read(root, aob), "offline")
+        self.assertEqual(self.read(root, "sys/bus/dax/drivers/kmem/bind"), "dax0.0")
+        self.assertEqual(self.read(root, "sys/bus/dax/drivers/kmem/new_id"), "dax0.0")
+        self.assertEqual(self.read(root, "sys/bus/dax/drivers/device_dax/unbind"), "dax0.0")
+        self.assertTrue(j["changed"])
+
+    def test_ordered_path_plan(self):
+        root = self.build(devdax_vm())
+        before = self.snapshot(root)
+        rc, j, err = self.run_mp(root, "reconfigure", "namespace0.0",
+                                 "--mode=system-ram", "--dry-run")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.snapshot(root), before, "a dry run wrote files")
+        self.assertEqual(j["dry_run"], True)
+        self.assertEqual(j["changed"], False)
+        self.assertEqual(j["would_change"], True)
+        t = j["targets"][0]
+        self.assertEqual(t["result"], "planned")
+        self.assertEqual(t["source"], "dax0.0")
+        self.assertEqual(t["steps"], ["bind dax0.0 to kmem",
+                                      "online the new blocks online_movable (descending)"])
+        self.assertIsNone(t["after"])
+
+    def test_memmap_refused_without_knob(self):
+        root = self.build(devdax_vm())
+        before = self.snapshot(root)
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0",
+                                 "--mode=system-ram", "--memmap-on-memory")
+        self.assertEqual(rc, 4)
+        self.assertIn("knob", err)
+        self.assertEqual(j["targets"][0]["result"], "refused")
+        self.assertEqual(self.snapshot(root), before)
+
+    def test_memmap_refused_without_boot_parameter(self):
+        root = self.build(st.build("cxl-host-paramN"))
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0",
+                                 "--mode=system-ram", "--memmap-on-memory")
+        self.assertEqual(rc, 4)
+        self.assertIn("memory_hotplug.memmap_on_memory", err)
+
+    def test_unchanged_is_exit_0(self):
+        root = self.build(st.build("vm-small"))
+        before = self.snapshot(root)
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0",
+                                 "--mode=system-ram", "--zone=movable")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(j["changed"], False)
+        self.assertEqual(j["targets"][0]["result"], "unchanged")
+        self.assertEqual(j["targets"][0]["before"]["zones"]["Movable"], 15)
+        self.assertEqual(self.snapshot(root), before)
+
+    def test_offline_plan_is_hole_first(self):
+        root = self.build(st.build("vm-small"))
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0",
+                                 "--mode=devdax", "--dry-run")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(j["targets"][0]["steps"],
+                         ["offline 15 blocks (hole-first)",
+                          "unbind dax0.0 from kmem",
+                          "bind dax0.0 to device_dax"])
+
+    def test_lock_wait(self):
+        root = self.build(st.build("vm-small"))
+        os.makedirs(os.path.join(root, "run/memplug"), exist_ok=True)
+        with open(os.path.join(root, "run/memplug/lock"), "w") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            rc, j, err = self.run_mp(root, "online", "dax0.0", "--wait=1")
+        self.assertEqual(rc, 1)
+        self.assertIsNone(j)
+        self.assertIn("another memplug", err)
+        self.assertEqual(len(err.strip().splitlines()), 1)
+
+    def test_unknown_target_and_usage(self):
+        root = self.build(st.build("vm-small"))
+        rc, j, err = self.run_mp(root, "online", "dax9.9")
+        self.assertEqual(rc, 1)
+        self.assertEqual(j["targets"][0]["result"], "error")
+        self.assertIn("dax9.9", j["targets"][0]["error"])
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0")
+        self.assertEqual(rc, 2)
+        self.assertIn("--mode", err)
+        rc, j, err = self.run_mp(root, "online", "dax0.0", "--order=sideways")
+        self.assertEqual(rc, 2)
+        self.assertIn("--order", err)
+        rc, j, err = self.run_mp(root, "online", "memory40-memory33")
+        self.assertEqual(rc, 1)
+
+    def test_several_targets_exit_code(self):
+        root = self.build(st.build("vm-small"))
+        # one unchanged, one unknown: nothing changed -> the failure's code
+        rc, j, err = self.run_mp(root, "reconfigure", "dax0.0", "dax7.7",
+                                 "--mode=system-ram")
+        self.assertEqual(rc, 1)
+        self.assertEqual([t["result"] for t in j["targets"]],
+                         ["unchanged", "error"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
