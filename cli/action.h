@@ -99,6 +99,10 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 		    struct memplug_block **blocks, unsigned long nr,
 		    const struct action_opts *o);
 
+/* the whole of memplug online/offline for one target */
+int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
+		 const struct action_opts *o, enum memplug_op op);
+
 /* lock, run @fn per target, print one JSON object, return the exit code */
 typedef int (*action_fn)(struct memplug_ctx *ctx, struct report *r,
 			 const char *name, const struct action_opts *o,

@@ -47,6 +47,15 @@ static const struct cli_option reconfigure_options[] = {
 	OPT_END,
 };
 
+/* the online phase of a plan, before the blocks exist to be counted */
+static void plan_online(struct report *r, const struct reconfigure_opts *o)
+{
+	report_step(r, "online the new blocks %s (%s)",
+		    memplug_online_type_name(o->action.online_type),
+		    memplug_order_name(memplug_order_resolve(o->action.order,
+							     MEMPLUG_OP_ONLINE)));
+}
+
 static int reconfigure_option(int index, const char *arg, void *data)
 {
 	struct reconfigure_opts *o = data;
@@ -198,12 +207,7 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 	if (o->action.dry_run) {
 		r->result = "planned";
 		if (!o->no_online && !parallel)
-			report_step(r, "online the new blocks %s (%s)",
-				    memplug_online_type_name(
-					    o->action.online_type),
-				    memplug_order_name(memplug_order_resolve(
-					    o->action.order,
-					    MEMPLUG_OP_ONLINE)));
+			plan_online(r, o);
 		return EXIT_OK;
 	}
 	if (parallel)
@@ -285,12 +289,7 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 		if (o->action.dry_run) {
 			set_knob(ctx, r, target_source(ctx, t), o);
 			report_step(r, "bind %s to kmem", t->source);
-			report_step(r, "online the new blocks %s (%s)",
-				    memplug_online_type_name(
-					    o->action.online_type),
-				    memplug_order_name(memplug_order_resolve(
-					    o->action.order,
-					    MEMPLUG_OP_ONLINE)));
+			plan_online(r, o);
 			return EXIT_OK;
 		}
 	}
