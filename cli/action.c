@@ -410,7 +410,7 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 	enum memplug_zone want = memplug_online_type_zone(o->online_type);
 	struct memplug_block **wrong;
 	unsigned long i, n = 0;
-	int rc;
+	int rc, orc;
 
 	if (want == MEMPLUG_ZONE_UNKNOWN)
 		return EXIT_OK; /* auto: whatever the kernel chose is right */
@@ -437,10 +437,10 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 	}
 	report_step(r, "move %lu blocks to %s", n, memplug_zone_name(want));
 	rc = phase_offline(ctx, r, wrong, n, o);
-	if (!rc)
-		rc = phase_online(ctx, r, wrong, n, o);
+	/* whatever went offline comes back online, in the right zone */
+	orc = phase_online(ctx, r, wrong, n, o);
 	free(wrong);
-	return rc;
+	return rc ? rc : orc;
 }
 
 /* online or offline the blocks of one target, with before and after */
