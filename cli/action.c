@@ -21,16 +21,18 @@ int action_option(struct action_opts *o, const char *cmd, const char *name,
 		else if (!strcmp(arg, "auto"))
 			o->online_type = MEMPLUG_ONLINE_AUTO;
 		else
-			return cli_usage_error(cmd,
-					       "invalid --zone '%s': want movable, normal or auto",
-					       arg);
+			return cli_usage_error(
+				cmd,
+				"invalid --zone '%s': want movable, normal or auto",
+				arg);
 		o->zone_given = true;
 	} else if (!strcmp(name, "order")) {
 		order = memplug_order_from_name(arg);
 		if (order < 0)
-			return cli_usage_error(cmd,
-					       "invalid --order '%s': want descending, ascending, hole-first or default",
-					       arg);
+			return cli_usage_error(
+				cmd,
+				"invalid --order '%s': want descending, ascending, hole-first or default",
+				arg);
 		o->order = order;
 	} else if (!strcmp(name, "dry-run")) {
 		o->dry_run = true;
@@ -99,8 +101,8 @@ void report_time(struct report *r, const char *phase, uint64_t ns)
 			       json_object_new_double_s((double)ns / 1e6, buf));
 }
 
-int report_fail(struct report *r, int exit, const char *result,
-		const char *fmt, ...)
+int report_fail(struct report *r, int exit, const char *result, const char *fmt,
+		...)
 {
 	va_list args;
 	char buf[512];
@@ -164,9 +166,10 @@ int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
 	}
 	src = memplug_source_get_by_name(ctx, name);
 	if (!src)
-		return report_fail(r, EXIT_ERROR, "error",
-				   "no dax device, namespace, region or memory block named '%s'",
-				   name);
+		return report_fail(
+			r, EXIT_ERROR, "error",
+			"no dax device, namespace, region or memory block named '%s'",
+			name);
 	t->source = strdup(memplug_source_get_name(src));
 	return EXIT_OK;
 }
@@ -196,8 +199,9 @@ struct memplug_block **target_blocks(struct memplug_ctx *ctx,
 	struct memplug_block **blocks;
 	unsigned long i, n;
 
-	n = src ? memplug_source_get_nr_blocks(src) :
-		  t->source ? 0 : t->last - t->first + 1;
+	n = src	      ? memplug_source_get_nr_blocks(src) :
+	    t->source ? 0 :
+			t->last - t->first + 1;
 	blocks = calloc(n ? n : 1, sizeof(*blocks));
 	*nr = 0;
 	if (!blocks)
@@ -231,14 +235,15 @@ struct json_object *target_state(struct memplug_ctx *ctx,
 		zones[memplug_block_get_zone(blocks[i])]++;
 	}
 	free(blocks);
-	json_object_object_add(obj, "mode",
-			       json_object_new_string(
-				       src ? memplug_mode_name(
-						     memplug_source_get_mode(src)) :
-					     "system-ram"));
+	json_object_object_add(
+		obj, "mode",
+		json_object_new_string(
+			src ? memplug_mode_name(memplug_source_get_mode(src)) :
+			      "system-ram"));
 	json_object_object_add(obj, "online_memblocks",
 			       json_object_new_int64(online));
-	json_object_object_add(obj, "total_memblocks", json_object_new_int64(nr));
+	json_object_object_add(obj, "total_memblocks",
+			       json_object_new_int64(nr));
 	zo = json_object_new_object();
 	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
 		json_object_object_add(zo, memplug_zone_name(z),
@@ -255,9 +260,10 @@ struct json_object *target_state(struct memplug_ctx *ctx,
 	json_object_object_add(obj, "memmap_location",
 			       json_object_new_string(buf));
 	if (src && memplug_source_get_memmap_knob(src) >= 0)
-		json_object_object_add(obj, "memmap_on_memory_knob",
-				       json_object_new_int(
-					       memplug_source_get_memmap_knob(src)));
+		json_object_object_add(
+			obj, "memmap_on_memory_knob",
+			json_object_new_int(
+				memplug_source_get_memmap_knob(src)));
 	return obj;
 }
 
@@ -268,9 +274,9 @@ static void record_failed(struct report *r, struct memplug_batch *batch)
 	unsigned long i;
 
 	for (i = 0; i < batch->nr_failed; i++)
-		json_object_array_add(r->failed,
-				      json_object_new_int64(memplug_block_get_id(
-					      batch->failed[i])));
+		json_object_array_add(
+			r->failed, json_object_new_int64(memplug_block_get_id(
+					   batch->failed[i])));
 }
 
 static unsigned long count_state(struct memplug_block **blocks,
@@ -311,12 +317,12 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 	if (rc) {
 		record_failed(r, &batch);
 		memplug_batch_release(&batch);
-		return report_fail(r, batch.done ? EXIT_PARTIAL : EXIT_ERROR,
-				   batch.done ? "partial" : "error",
-				   "%lu blocks failed to online: %s",
-				   (unsigned long)json_object_array_length(
-					   r->failed),
-				   strerror(-rc));
+		return report_fail(
+			r, batch.done ? EXIT_PARTIAL : EXIT_ERROR,
+			batch.done ? "partial" : "error",
+			"%lu blocks failed to online: %s",
+			(unsigned long)json_object_array_length(r->failed),
+			strerror(-rc));
 	}
 	memplug_batch_release(&batch);
 	return EXIT_OK;
@@ -351,14 +357,16 @@ static int check_kernel_zones(struct memplug_ctx *ctx, struct report *r,
 		if (ratio >= 0 && ratio <= MEMPLUG_MOVABLE_RATIO_LIMIT)
 			continue;
 		if (o->force) {
-			report_warn(r,
-				    "node %d: Movable:kernel memory above 3:1 after offlining (forced)",
-				    memplug_node_get_id(node));
+			report_warn(
+				r,
+				"node %d: Movable:kernel memory above 3:1 after offlining (forced)",
+				memplug_node_get_id(node));
 			continue;
 		}
-		return report_fail(r, EXIT_REFUSED, "refused",
-				   "node %d would keep too little kernel-zone memory for its Movable memory (Movable:kernel above 3:1); add --force",
-				   memplug_node_get_id(node));
+		return report_fail(
+			r, EXIT_REFUSED, "refused",
+			"node %d would keep too little kernel-zone memory for its Movable memory (Movable:kernel above 3:1); add --force",
+			memplug_node_get_id(node));
 	}
 	return EXIT_OK;
 }
@@ -367,7 +375,8 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 		  struct memplug_block **blocks, unsigned long nr,
 		  const struct action_opts *o)
 {
-	unsigned long todo = nr - count_state(blocks, nr, MEMPLUG_BLOCK_OFFLINE);
+	unsigned long todo =
+		nr - count_state(blocks, nr, MEMPLUG_BLOCK_OFFLINE);
 	enum memplug_order order =
 		memplug_order_resolve(o->order, MEMPLUG_OP_OFFLINE);
 	struct memplug_batch batch;
@@ -392,12 +401,12 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 	if (rc) {
 		record_failed(r, &batch);
 		memplug_batch_release(&batch);
-		return report_fail(r, batch.done ? EXIT_PARTIAL : EXIT_ERROR,
-				   batch.done ? "partial" : "error",
-				   "%lu blocks still online after %ld s: %s",
-				   (unsigned long)json_object_array_length(
-					   r->failed),
-				   o->timeout_s, strerror(-rc));
+		return report_fail(
+			r, batch.done ? EXIT_PARTIAL : EXIT_ERROR,
+			batch.done ? "partial" : "error",
+			"%lu blocks still online after %ld s: %s",
+			(unsigned long)json_object_array_length(r->failed),
+			o->timeout_s, strerror(-rc));
 	}
 	memplug_batch_release(&batch);
 	return EXIT_OK;
@@ -418,19 +427,21 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 	if (!wrong)
 		return report_fail(r, EXIT_ERROR, "error", "out of memory");
 	for (i = 0; i < nr; i++)
-		if (memplug_block_get_state(blocks[i]) == MEMPLUG_BLOCK_ONLINE &&
+		if (memplug_block_get_state(blocks[i]) ==
+			    MEMPLUG_BLOCK_ONLINE &&
 		    memplug_block_get_zone(blocks[i]) != want)
 			wrong[n++] = blocks[i];
 	if (!n) {
 		free(wrong);
 		return EXIT_OK;
 	}
-	report_warn(r,
-		    "%lu blocks online in %s, not %s (onlined behind memplug's back: auto_online_blocks or a udev rule), memory%lu..memory%lu%s",
-		    n, memplug_zone_name(memplug_block_get_zone(wrong[0])),
-		    memplug_zone_name(want), memplug_block_get_id(wrong[0]),
-		    memplug_block_get_id(wrong[n - 1]),
-		    o->force ? "" : "; --force moves them");
+	report_warn(
+		r,
+		"%lu blocks online in %s, not %s (onlined behind memplug's back: auto_online_blocks or a udev rule), memory%lu..memory%lu%s",
+		n, memplug_zone_name(memplug_block_get_zone(wrong[0])),
+		memplug_zone_name(want), memplug_block_get_id(wrong[0]),
+		memplug_block_get_id(wrong[n - 1]),
+		o->force ? "" : "; --force moves them");
 	if (!o->force) {
 		free(wrong);
 		return EXIT_OK;
@@ -458,20 +469,21 @@ int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 	if (rc)
 		return rc;
 	src = target_source(ctx, &t);
-	json_object_object_add(r->obj, "source",
-			       src ? json_object_new_string(
-					     memplug_source_get_name(src)) :
-				     NULL);
+	json_object_object_add(
+		r->obj, "source",
+		src ? json_object_new_string(memplug_source_get_name(src)) :
+		      NULL);
 	json_object_object_add(r->obj, "action",
 			       json_object_new_string(online ? "online" :
 							       "offline"));
 	report_state(ctx, r, &t, "before");
 	if (online && src &&
 	    memplug_source_get_mode(src) != MEMPLUG_MODE_SYSTEM_RAM) {
-		rc = report_fail(r, EXIT_ERROR, "error",
-				 "%s is in %s mode: use memplug reconfigure --mode=system-ram",
-				 memplug_source_get_name(src),
-				 memplug_mode_name(memplug_source_get_mode(src)));
+		rc = report_fail(
+			r, EXIT_ERROR, "error",
+			"%s is in %s mode: use memplug reconfigure --mode=system-ram",
+			memplug_source_get_name(src),
+			memplug_mode_name(memplug_source_get_mode(src)));
 		goto out;
 	}
 	blocks = target_blocks(ctx, &t, &nr);
@@ -502,7 +514,7 @@ static int combine(int exit_code, bool changed)
 	if (exit_code & (1 << EXIT_PARTIAL))
 		return EXIT_PARTIAL;
 	if (exit_code & ((1 << EXIT_REFUSED) | (1 << EXIT_ERROR)))
-		return changed ? EXIT_PARTIAL :
+		return changed			       ? EXIT_PARTIAL :
 		       exit_code & (1 << EXIT_REFUSED) ? EXIT_REFUSED :
 							 EXIT_ERROR;
 	return EXIT_OK;
@@ -546,9 +558,8 @@ static char **expand_targets(struct memplug_ctx *ctx, int argc, char **argv,
 	return names;
 }
 
-int action_run(struct cli_context *cli, const char *cmd, int argc,
-	       char **argv, const struct action_opts *o, action_fn fn,
-	       void *data)
+int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
+	       const struct action_opts *o, action_fn fn, void *data)
 {
 	struct memplug_ctx *ctx = cli->ctx;
 	struct json_object *root, *targets;
@@ -557,7 +568,9 @@ int action_run(struct cli_context *cli, const char *cmd, int argc,
 	char **names;
 
 	if (argc < 1)
-		return cli_usage_error(cmd, "no target (dax device, namespace, region, memoryN-M or all)");
+		return cli_usage_error(
+			cmd,
+			"no target (dax device, namespace, region, memoryN-M or all)");
 	if (!o->dry_run) {
 		rc = memplug_lock(ctx, (unsigned int)o->wait_s * 1000);
 		if (rc)
@@ -601,7 +614,8 @@ int action_run(struct cli_context *cli, const char *cmd, int argc,
 		free(names[i]);
 	}
 	free(names);
-	json_object_object_add(root, "changed", json_object_new_boolean(changed));
+	json_object_object_add(root, "changed",
+			       json_object_new_boolean(changed));
 	json_object_object_add(root, "dry_run",
 			       json_object_new_boolean(o->dry_run));
 	json_object_object_add(root, "would_change",

@@ -21,22 +21,26 @@ struct action_opts {
 };
 
 #define ACTION_OPTS_INIT                                                       \
-	{ .online_type = MEMPLUG_ONLINE_MOVABLE,                               \
-	  .order = MEMPLUG_ORDER_DEFAULT,                                      \
-	  .timeout_s = 120,                                                    \
-	  .wait_s = 30 }
+	{                                                                      \
+		.online_type = MEMPLUG_ONLINE_MOVABLE,                         \
+		.order = MEMPLUG_ORDER_DEFAULT, .timeout_s = 120, .wait_s = 30 \
+	}
 
 /* parse the shared options; returns 1 when @name is not one of them */
 int action_option(struct action_opts *o, const char *cmd, const char *name,
 		  const char *arg);
 #define ACTION_CLI_OPTIONS                                                     \
 	{ "zone", 'z', "ZONE", "movable (default), normal or auto" },          \
-	{ "order", 0, "ORDER",                                                 \
-	  "block order: descending, ascending, hole-first, default" },         \
-	{ "dry-run", 0, NULL, "print the plan, change nothing" },            \
-	{ "force", 'f', NULL, "do what safety checks refuse" },                \
-	{ "timeout", 't', "SECONDS", "bound for offlining (default 120)" },    \
-	{ "wait", 'w', "SECONDS", "wait for another memplug (default 30)" }
+		{ "order", 0, "ORDER",                                         \
+		  "block order: descending, ascending, hole-first, default" }, \
+		{ "dry-run", 0, NULL, "print the plan, change nothing" },      \
+		{ "force", 'f', NULL, "do what safety checks refuse" },        \
+		{ "timeout", 't', "SECONDS",                                   \
+		  "bound for offlining (default 120)" },                       \
+	{                                                                      \
+		"wait", 'w', "SECONDS",                                        \
+			"wait for another memplug (default 30)"                \
+	}
 
 /* one target's entry in the "targets" array */
 struct report {
@@ -58,8 +62,8 @@ void report_warn(struct report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_time(struct report *r, const char *phase, uint64_t ns);
 /* ends the target with an error result and exit code; returns @exit */
-int report_fail(struct report *r, int exit, const char *result,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int report_fail(struct report *r, int exit, const char *result, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
 /* the blocks a target names: a source, or memoryN / memoryN-M */
 struct target {
@@ -107,8 +111,7 @@ int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 typedef int (*action_fn)(struct memplug_ctx *ctx, struct report *r,
 			 const char *name, const struct action_opts *o,
 			 void *data);
-int action_run(struct cli_context *cli, const char *cmd, int argc,
-	       char **argv, const struct action_opts *o, action_fn fn,
-	       void *data);
+int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
+	       const struct action_opts *o, action_fn fn, void *data);
 
 #endif /* _MEMPLUG_ACTION_H_ */

@@ -26,8 +26,7 @@ enum {
 };
 
 static const struct cli_option list_options[] = {
-	[OPT_DEVICES] = { "devices", 'D', NULL,
-			  "only dax devices" },
+	[OPT_DEVICES] = { "devices", 'D', NULL, "only dax devices" },
 	[OPT_BLOCKS] = { "memory-blocks", 'M', NULL,
 			 "one row per memory block in memory_blocks" },
 	[OPT_DEVICE] = { "device", 'd', "NAME",
@@ -60,9 +59,10 @@ static int list_option(int index, const char *arg, void *data)
 	case OPT_ZONE:
 		o->zone = memplug_zone_from_name(arg);
 		if (o->zone == MEMPLUG_ZONE_UNKNOWN)
-			return cli_usage_error("list",
-					       "invalid --zone '%s': want DMA, DMA32, Normal, Movable or none",
-					       arg);
+			return cli_usage_error(
+				"list",
+				"invalid --zone '%s': want DMA, DMA32, Normal, Movable or none",
+				arg);
 		break;
 	case OPT_HUMAN:
 		o->human = true;
@@ -100,8 +100,8 @@ static bool block_matches(struct memplug_block *block,
 	}
 	if (o->device && (!src || !source_matches_device(src, o->device)))
 		return false;
-	if (o->devices && (!src || memplug_source_get_type(src) !=
-					   MEMPLUG_SOURCE_DAX))
+	if (o->devices &&
+	    (!src || memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX))
 		return false;
 	return true;
 }
@@ -148,52 +148,59 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 	long long boot = memplug_get_nr_memmap_boot_pages(ctx);
 	long amr = memplug_get_auto_movable_ratio(ctx);
 
-	json_object_object_add(sys, "sysfs_root",
-			       json_object_new_string(memplug_get_sysfs_root(ctx)));
-	json_object_object_add(sys, "kernel",
-			       json_string_or_null(memplug_get_kernel_release(ctx)));
+	json_object_object_add(
+		sys, "sysfs_root",
+		json_object_new_string(memplug_get_sysfs_root(ctx)));
+	json_object_object_add(
+		sys, "kernel",
+		json_string_or_null(memplug_get_kernel_release(ctx)));
 	json_object_object_add(sys, "block_size_bytes",
-			       json_size(memplug_get_block_size(ctx), o->human));
-	json_object_object_add(sys, "auto_online_blocks",
-			       json_string_or_null(memplug_get_auto_online_blocks(ctx)));
-	json_object_object_add(sys, "memmap_on_memory",
-			       json_string_or_null(memplug_get_memmap_on_memory(ctx)));
-	json_object_object_add(sys, "online_policy",
-			       json_string_or_null(memplug_get_online_policy(ctx)));
+			       json_size(memplug_get_block_size(ctx),
+					 o->human));
+	json_object_object_add(
+		sys, "auto_online_blocks",
+		json_string_or_null(memplug_get_auto_online_blocks(ctx)));
+	json_object_object_add(
+		sys, "memmap_on_memory",
+		json_string_or_null(memplug_get_memmap_on_memory(ctx)));
+	json_object_object_add(
+		sys, "online_policy",
+		json_string_or_null(memplug_get_online_policy(ctx)));
 	json_object_object_add(sys, "auto_movable_ratio",
 			       json_int_or_null(amr, amr >= 0));
 	json_object_object_add(caps, "dax_memmap_on_memory",
 			       knob == MEMPLUG_UNKNOWN ?
 				       NULL :
-				       json_object_new_boolean(knob == MEMPLUG_YES));
-	json_object_object_add(caps, "parallel_onlining",
-			       json_object_new_boolean(
-				       memplug_has_parallel_onlining(ctx)));
+				       json_object_new_boolean(knob ==
+							       MEMPLUG_YES));
+	json_object_object_add(
+		caps, "parallel_onlining",
+		json_object_new_boolean(memplug_has_parallel_onlining(ctx)));
 	json_object_object_add(caps, "parallel_hotplug_ratio",
 			       json_int_or_null(ratio, ratio >= 0));
-	json_object_object_add(caps, "parallel_evidence",
-			       json_string_or_null(
-				       memplug_get_parallel_evidence(ctx)));
+	json_object_object_add(
+		caps, "parallel_evidence",
+		json_string_or_null(memplug_get_parallel_evidence(ctx)));
 	json_object_object_add(caps, "nr_memmap_pages",
 			       json_object_new_boolean(memmap >= 0));
-	json_object_object_add(caps, "memory_probe",
-			       json_object_new_boolean(
-				       memplug_has_memory_probe(ctx)));
+	json_object_object_add(
+		caps, "memory_probe",
+		json_object_new_boolean(memplug_has_memory_probe(ctx)));
 	json_object_object_add(sys, "capabilities", caps);
 	/* what reconfigure --mode=system-ram does by default here */
-	json_object_object_add(sys, "online_path",
-			       json_object_new_string(
-				       memplug_has_parallel_onlining(ctx) ?
+	json_object_object_add(
+		sys, "online_path",
+		json_object_new_string(memplug_has_parallel_onlining(ctx) ?
 					       "kernel" :
 					       "ordered-writes"));
-	json_object_object_add(sys, "online_order",
-			       json_object_new_string(memplug_order_name(
-				       memplug_order_resolve(MEMPLUG_ORDER_DEFAULT,
-							     MEMPLUG_OP_ONLINE))));
-	json_object_object_add(sys, "offline_order",
-			       json_object_new_string(memplug_order_name(
-				       memplug_order_resolve(MEMPLUG_ORDER_DEFAULT,
-							     MEMPLUG_OP_OFFLINE))));
+	json_object_object_add(
+		sys, "online_order",
+		json_object_new_string(memplug_order_name(memplug_order_resolve(
+			MEMPLUG_ORDER_DEFAULT, MEMPLUG_OP_ONLINE))));
+	json_object_object_add(
+		sys, "offline_order",
+		json_object_new_string(memplug_order_name(memplug_order_resolve(
+			MEMPLUG_ORDER_DEFAULT, MEMPLUG_OP_OFFLINE))));
 	json_object_object_add(sys, "nr_memmap_pages",
 			       json_int_or_null(memmap, memmap >= 0));
 	json_object_object_add(sys, "nr_memmap_boot_pages",
@@ -227,24 +234,30 @@ static struct json_object *summary_json(struct memplug_ctx *ctx,
 	}
 	json_object_object_add(sum, "total_memblocks",
 			       json_object_new_int64(total));
-	json_object_object_add(sum, "online_memblocks",
-			       json_object_new_int64(states[MEMPLUG_BLOCK_ONLINE]));
-	json_object_object_add(sum, "offline_memblocks",
-			       json_object_new_int64(states[MEMPLUG_BLOCK_OFFLINE]));
-	json_object_object_add(sum, "going_offline_memblocks",
-			       json_object_new_int64(
-				       states[MEMPLUG_BLOCK_GOING_OFFLINE]));
-	json_object_object_add(sum, "total_bytes", json_size(total * bs, o->human));
+	json_object_object_add(
+		sum, "online_memblocks",
+		json_object_new_int64(states[MEMPLUG_BLOCK_ONLINE]));
+	json_object_object_add(
+		sum, "offline_memblocks",
+		json_object_new_int64(states[MEMPLUG_BLOCK_OFFLINE]));
+	json_object_object_add(
+		sum, "going_offline_memblocks",
+		json_object_new_int64(states[MEMPLUG_BLOCK_GOING_OFFLINE]));
+	json_object_object_add(sum, "total_bytes",
+			       json_size(total * bs, o->human));
 	json_object_object_add(sum, "online_bytes",
 			       json_size(states[MEMPLUG_BLOCK_ONLINE] * bs,
 					 o->human));
 	json_object_object_add(sum, "zones", zone_counts(zones));
 	json_object_object_add(sum, "hotplug_memmap_self_bytes",
-			       json_size(memmap[MEMPLUG_MEMMAP_SELF], o->human));
+			       json_size(memmap[MEMPLUG_MEMMAP_SELF],
+					 o->human));
 	json_object_object_add(sum, "hotplug_memmap_node_bytes",
-			       json_size(memmap[MEMPLUG_MEMMAP_NODE], o->human));
+			       json_size(memmap[MEMPLUG_MEMMAP_NODE],
+					 o->human));
 	json_object_object_add(sum, "hotplug_memmap_unknown_bytes",
-			       json_size(memmap[MEMPLUG_MEMMAP_UNKNOWN], o->human));
+			       json_size(memmap[MEMPLUG_MEMMAP_UNKNOWN],
+					 o->human));
 	return sum;
 }
 
@@ -264,17 +277,20 @@ static struct json_object *nodes_json(struct memplug_ctx *ctx,
 			continue;
 		}
 		obj = json_object_new_object();
-		json_object_object_add(obj, "node",
-				       json_object_new_int(memplug_node_get_id(node)));
+		json_object_object_add(
+			obj, "node",
+			json_object_new_int(memplug_node_get_id(node)));
 		json_object_object_add(obj, "mem_total",
 				       total < 0 ? NULL :
 						   json_size(total, o->human));
-		json_object_object_add(obj, "memory_blocks",
-				       json_object_new_int64(
-					       memplug_node_get_nr_blocks(node)));
-		json_object_object_add(obj, "online_memblocks",
-				       json_object_new_int64(
-					       memplug_node_get_nr_online(node)));
+		json_object_object_add(
+			obj, "memory_blocks",
+			json_object_new_int64(
+				memplug_node_get_nr_blocks(node)));
+		json_object_object_add(
+			obj, "online_memblocks",
+			json_object_new_int64(
+				memplug_node_get_nr_online(node)));
 		for (z = 0; z < MEMPLUG_ZONE_NONE; z++) {
 			struct memplug_zone_pages p;
 			struct json_object *zo;
@@ -282,15 +298,18 @@ static struct json_object *nodes_json(struct memplug_ctx *ctx,
 			if (!memplug_node_get_zone_pages(node, z, &p))
 				continue;
 			zo = json_object_new_object();
-			json_object_object_add(zo, "zone",
-					       json_object_new_string(
-						       memplug_zone_name(z)));
-			json_object_object_add(zo, "present_pages",
-					       json_object_new_int64(p.present));
-			json_object_object_add(zo, "managed_pages",
-					       json_object_new_int64(p.managed));
-			json_object_object_add(zo, "spanned_pages",
-					       json_object_new_int64(p.spanned));
+			json_object_object_add(
+				zo, "zone",
+				json_object_new_string(memplug_zone_name(z)));
+			json_object_object_add(
+				zo, "present_pages",
+				json_object_new_int64(p.present));
+			json_object_object_add(
+				zo, "managed_pages",
+				json_object_new_int64(p.managed));
+			json_object_object_add(
+				zo, "spanned_pages",
+				json_object_new_int64(p.spanned));
 			json_object_array_add(zones, zo);
 		}
 		json_object_object_add(obj, "zones", zones);
@@ -329,36 +348,42 @@ static struct json_object *source_json(struct memplug_source *src,
 	struct memplug_memmap m;
 	int z, s;
 
-	json_object_object_add(obj, "source",
-			       json_object_new_string(memplug_source_get_name(src)));
+	json_object_object_add(
+		obj, "source",
+		json_object_new_string(memplug_source_get_name(src)));
 	json_object_object_add(obj, "type",
 			       json_object_new_string(memplug_source_type_name(
 				       memplug_source_get_type(src))));
 	json_object_object_add(obj, "mode",
 			       json_object_new_string(memplug_mode_name(
 				       memplug_source_get_mode(src))));
-	json_object_object_add(obj, "size",
-			       json_size(memplug_source_get_size(src), o->human));
+	json_object_object_add(
+		obj, "size", json_size(memplug_source_get_size(src), o->human));
 	json_object_object_add(obj, "target_node",
 			       json_int_or_null(target, dax && target >= 0));
 	json_object_object_add(obj, "memmap_on_memory_knob",
 			       json_int_or_null(knob, dax && knob >= 0));
-	json_object_object_add(obj, "namespace",
-			       json_string_or_null(
-				       memplug_source_get_namespace(src)));
-	json_object_object_add(obj, "region",
-			       json_string_or_null(memplug_source_get_region(src)));
-	json_object_object_add(obj, "first_block",
-			       json_int_or_null(n ? memplug_block_get_id(
-							    memplug_source_get_block(src, 0)) :
-						    0,
-						n > 0));
-	json_object_object_add(obj, "last_block",
-			       json_int_or_null(n ? memplug_block_get_id(
-							    memplug_source_get_block(src, n - 1)) :
-						    0,
-						n > 0));
-	json_object_object_add(obj, "total_memblocks", json_object_new_int64(n));
+	json_object_object_add(
+		obj, "namespace",
+		json_string_or_null(memplug_source_get_namespace(src)));
+	json_object_object_add(
+		obj, "region",
+		json_string_or_null(memplug_source_get_region(src)));
+	json_object_object_add(
+		obj, "first_block",
+		json_int_or_null(n ? memplug_block_get_id(
+					     memplug_source_get_block(src, 0)) :
+				     0,
+				 n > 0));
+	json_object_object_add(
+		obj, "last_block",
+		json_int_or_null(
+			n ? memplug_block_get_id(
+				    memplug_source_get_block(src, n - 1)) :
+			    0,
+			n > 0));
+	json_object_object_add(obj, "total_memblocks",
+			       json_object_new_int64(n));
 	json_object_object_add(obj, "online_memblocks",
 			       json_object_new_int64(memplug_source_count_state(
 				       src, MEMPLUG_BLOCK_ONLINE)));
@@ -367,13 +392,15 @@ static struct json_object *source_json(struct memplug_source *src,
 	json_object_object_add(obj, "zones", zone_counts(zones));
 	states = json_object_new_object();
 	for (s = MEMPLUG_BLOCK_ONLINE; s < MEMPLUG_BLOCK_UNKNOWN; s++)
-		json_object_object_add(states, memplug_block_state_name(s),
-				       json_object_new_int64(
-					       memplug_source_count_state(src, s)));
+		json_object_object_add(
+			states, memplug_block_state_name(s),
+			json_object_new_int64(
+				memplug_source_count_state(src, s)));
 	json_object_object_add(obj, "states", states);
 	nodes = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		int node = memplug_block_get_node(memplug_source_get_block(src, i));
+		int node = memplug_block_get_node(
+			memplug_source_get_block(src, i));
 
 		if (node < 0 || node >= (int)sizeof(seen) || seen[node])
 			continue;
@@ -382,18 +409,21 @@ static struct json_object *source_json(struct memplug_source *src,
 	}
 	json_object_object_add(obj, "nodes", nodes);
 	memplug_source_get_memmap(src, &m);
-	json_object_object_add(obj, "memmap_bytes", json_size(m.bytes, o->human));
-	json_object_object_add(obj, "memmap_location", memmap_location_json(&m));
-	json_object_object_add(obj, "memmap_basis",
-			       json_object_new_string(m.observed ? "observed" :
-								   "predicted"));
+	json_object_object_add(obj, "memmap_bytes",
+			       json_size(m.bytes, o->human));
+	json_object_object_add(obj, "memmap_location",
+			       memmap_location_json(&m));
+	json_object_object_add(
+		obj, "memmap_basis",
+		json_object_new_string(m.observed ? "observed" : "predicted"));
 	json_object_object_add(obj, "memmap_reason",
 			       json_object_new_string(m.reason));
-	json_object_object_add(obj, "warning",
-			       memplug_source_has_range(src) ?
-				       NULL :
-				       json_object_new_string(
-					       "address range unreadable (needs root): blocks unknown"));
+	json_object_object_add(
+		obj, "warning",
+		memplug_source_has_range(src) ?
+			NULL :
+			json_object_new_string(
+				"address range unreadable (needs root): blocks unknown"));
 	return obj;
 }
 
@@ -409,24 +439,25 @@ static struct json_object *namespaces_json(struct memplug_ctx *ctx,
 		int numa = memplug_namespace_get_numa_node(ns);
 		int target = memplug_namespace_get_target_node(ns);
 
-		if (o->device && strcmp(o->device, memplug_namespace_get_name(ns)) &&
+		if (o->device &&
+		    strcmp(o->device, memplug_namespace_get_name(ns)) &&
 		    (!dax || strcmp(o->device, dax)))
 			continue;
 		if (o->node >= 0 && target != o->node && numa != o->node)
 			continue;
 		obj = json_object_new_object();
-		json_object_object_add(obj, "namespace",
-				       json_object_new_string(
-					       memplug_namespace_get_name(ns)));
-		json_object_object_add(obj, "mode",
-				       json_string_or_null(
-					       memplug_namespace_get_mode(ns)));
+		json_object_object_add(
+			obj, "namespace",
+			json_object_new_string(memplug_namespace_get_name(ns)));
+		json_object_object_add(
+			obj, "mode",
+			json_string_or_null(memplug_namespace_get_mode(ns)));
 		json_object_object_add(obj, "size",
 				       json_size(memplug_namespace_get_size(ns),
 						 o->human));
-		json_object_object_add(obj, "map",
-				       json_string_or_null(
-					       memplug_namespace_get_map(ns)));
+		json_object_object_add(
+			obj, "map",
+			json_string_or_null(memplug_namespace_get_map(ns)));
 		json_object_object_add(obj, "numa_node",
 				       json_int_or_null(numa, numa >= 0));
 		json_object_object_add(obj, "target_node",
@@ -450,21 +481,24 @@ static struct json_object *regions_json(struct memplug_ctx *ctx,
 		bool has_res = memplug_region_get_resource(r, &res);
 		char buf[32];
 
-		if (o->device && strcmp(o->device, memplug_region_get_name(r)) &&
+		if (o->device &&
+		    strcmp(o->device, memplug_region_get_name(r)) &&
 		    (!dax || strcmp(o->device, dax)))
 			continue;
 		obj = json_object_new_object();
-		json_object_object_add(obj, "region",
-				       json_object_new_string(
-					       memplug_region_get_name(r)));
-		json_object_object_add(obj, "mode",
-				       json_string_or_null(memplug_region_get_mode(r)));
+		json_object_object_add(
+			obj, "region",
+			json_object_new_string(memplug_region_get_name(r)));
+		json_object_object_add(
+			obj, "mode",
+			json_string_or_null(memplug_region_get_mode(r)));
 		json_object_object_add(obj, "size",
 				       json_size(memplug_region_get_size(r),
 						 o->human));
 		snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)res);
 		json_object_object_add(obj, "resource",
-				       has_res ? json_object_new_string(buf) : NULL);
+				       has_res ? json_object_new_string(buf) :
+						 NULL);
 		json_object_object_add(obj, "committed",
 				       json_object_new_boolean(
 					       memplug_region_is_committed(r)));
@@ -488,8 +522,9 @@ static struct json_object *block_json(struct memplug_block *block,
 	snprintf(range, sizeof(range), "0x%016llx-0x%016llx",
 		 (unsigned long long)start,
 		 (unsigned long long)(start + size - 1));
-	json_object_object_add(obj, "block",
-			       json_object_new_int64(memplug_block_get_id(block)));
+	json_object_object_add(
+		obj, "block",
+		json_object_new_int64(memplug_block_get_id(block)));
 	json_object_object_add(obj, "range", json_object_new_string(range));
 	json_object_object_add(obj, "start", json_object_new_int64(start));
 	json_object_object_add(obj, "size", json_size(size, o->human));
@@ -497,17 +532,17 @@ static struct json_object *block_json(struct memplug_block *block,
 			       json_object_new_string(memplug_block_state_name(
 				       memplug_block_get_state(block))));
 	json_object_object_add(obj, "node", json_int_or_null(node, node >= 0));
-	json_object_object_add(obj, "zones",
-			       json_string_or_null(
-				       memplug_block_get_valid_zones(block)));
+	json_object_object_add(
+		obj, "zones",
+		json_string_or_null(memplug_block_get_valid_zones(block)));
 	json_object_object_add(obj, "removable",
 			       removable == MEMPLUG_UNKNOWN ?
 				       NULL :
 				       json_object_new_boolean(removable));
-	json_object_object_add(obj, "source",
-			       src ? json_object_new_string(
-					     memplug_source_get_name(src)) :
-				     NULL);
+	json_object_object_add(
+		obj, "source",
+		src ? json_object_new_string(memplug_source_get_name(src)) :
+		      NULL);
 	return obj;
 }
 
@@ -537,19 +572,21 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 		struct memplug_region *r;
 
 		memplug_namespace_foreach(ctx, ns)
-			known |= !strcmp(memplug_namespace_get_name(ns), o.device);
+			known |= !strcmp(memplug_namespace_get_name(ns),
+					 o.device);
 		memplug_region_foreach(ctx, r)
 			known |= !strcmp(memplug_region_get_name(r), o.device);
 		if (!known)
-			return cli_error(EXIT_ERROR, "no device '%s'", o.device);
+			return cli_error(EXIT_ERROR, "no device '%s'",
+					 o.device);
 	}
 
 	root = json_object_new_object();
 	json_object_object_add(root, "system", system_json(ctx, &o));
 	json_object_object_add(root, "summary", summary_json(ctx, &o));
-	json_object_object_add(root, "nodes", o.summary ?
-						     json_object_new_array() :
-						     nodes_json(ctx, &o));
+	json_object_object_add(root, "nodes",
+			       o.summary ? json_object_new_array() :
+					   nodes_json(ctx, &o));
 	sources = json_object_new_array();
 	if (!o.summary)
 		memplug_source_foreach(ctx, src)
@@ -560,9 +597,9 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	json_object_object_add(root, "namespaces",
 			       o.summary ? json_object_new_array() :
 					   namespaces_json(ctx, &o));
-	json_object_object_add(root, "regions", o.summary ?
-						       json_object_new_array() :
-						       regions_json(ctx, &o));
+	json_object_object_add(root, "regions",
+			       o.summary ? json_object_new_array() :
+					   regions_json(ctx, &o));
 	blocks = json_object_new_array();
 	if (o.blocks && !o.summary)
 		memplug_block_foreach(ctx, block)

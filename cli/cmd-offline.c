@@ -10,8 +10,7 @@ static const struct cli_option offline_options[] = {
 
 static int offline_option(int index, const char *arg, void *data)
 {
-	return action_option(data, "offline", offline_options[index].name,
-			     arg);
+	return action_option(data, "offline", offline_options[index].name, arg);
 }
 
 static int offline_target(struct memplug_ctx *ctx, struct report *r,

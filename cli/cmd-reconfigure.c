@@ -52,8 +52,8 @@ static void plan_online(struct report *r, const struct reconfigure_opts *o)
 {
 	report_step(r, "online the new blocks %s (%s)",
 		    memplug_online_type_name(o->action.online_type),
-		    memplug_order_name(memplug_order_resolve(o->action.order,
-							     MEMPLUG_OP_ONLINE)));
+		    memplug_order_name(memplug_order_resolve(
+			    o->action.order, MEMPLUG_OP_ONLINE)));
 }
 
 static int reconfigure_option(int index, const char *arg, void *data)
@@ -67,9 +67,10 @@ static int reconfigure_option(int index, const char *arg, void *data)
 		else if (!strcmp(arg, "devdax"))
 			o->mode = MEMPLUG_MODE_DEVDAX;
 		else
-			return cli_usage_error("reconfigure",
-					       "invalid --mode '%s': want system-ram or devdax",
-					       arg);
+			return cli_usage_error(
+				"reconfigure",
+				"invalid --mode '%s': want system-ram or devdax",
+				arg);
 		return 0;
 	case OPT_MEMMAP:
 	case OPT_NO_MEMMAP:
@@ -96,8 +97,7 @@ static bool param_on(struct memplug_ctx *ctx)
 
 /* a raw or fsdax namespace becomes devdax only with --force */
 static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
-			     const char *name,
-			     const struct reconfigure_opts *o)
+			     const char *name, const struct reconfigure_opts *o)
 {
 	struct memplug_namespace *ns;
 	const char *mode = NULL;
@@ -113,9 +113,10 @@ static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 	if (!strcmp(mode, "devdax"))
 		return EXIT_OK;
 	if (!o->action.force)
-		return report_fail(r, EXIT_REFUSED, "refused",
-				   "%s is in %s mode: converting it to devdax destroys its data; add --force",
-				   name, mode);
+		return report_fail(
+			r, EXIT_REFUSED, "refused",
+			"%s is in %s mode: converting it to devdax destroys its data; add --force",
+			name, mode);
 	report_step(r, "convert %s from %s to devdax", name, mode);
 	if (o->action.dry_run) {
 		r->result = "planned";
@@ -139,12 +140,14 @@ static int check_memmap_request(struct memplug_ctx *ctx, struct report *r,
 	if (o->memmap < 0)
 		return EXIT_OK;
 	if (knob < 0)
-		return report_fail(r, EXIT_REFUSED, "refused",
-				   "kernel %s has no dax memmap_on_memory knob (needs 6.9+)",
-				   memplug_get_kernel_release(ctx) ?: "");
+		return report_fail(
+			r, EXIT_REFUSED, "refused",
+			"kernel %s has no dax memmap_on_memory knob (needs 6.9+)",
+			memplug_get_kernel_release(ctx) ?: "");
 	if (o->memmap == 1 && !param_on(ctx))
-		return report_fail(r, EXIT_REFUSED, "refused",
-				   "kernel booted without memory_hotplug.memmap_on_memory=1: the dax knob has no effect, the memmap would stay in ordinary RAM");
+		return report_fail(
+			r, EXIT_REFUSED, "refused",
+			"kernel booted without memory_hotplug.memmap_on_memory=1: the dax knob has no effect, the memmap would stay in ordinary RAM");
 	return EXIT_OK;
 }
 
@@ -195,9 +198,10 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 	if (rc)
 		return rc;
 	if (aob && strcmp(aob, "offline") && !parallel)
-		report_warn(r,
-			    "auto_online_blocks is '%s': the kernel onlines the blocks itself when kmem binds",
-			    aob);
+		report_warn(
+			r,
+			"auto_online_blocks is '%s': the kernel onlines the blocks itself when kmem binds",
+			aob);
 	if (parallel)
 		report_step(r, "bind %s to kmem, kernel onlines all blocks %s",
 			    name,
@@ -280,9 +284,10 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 	if (memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM &&
 	    o->memmap >= 0 && knob != o->memmap) {
 		if (!o->action.force)
-			return report_fail(r, EXIT_REFUSED, "refused",
-					   "%s is system-ram with memmap_on_memory=%d: changing it needs offline, unbind, rebind; add --force",
-					   t->source, knob);
+			return report_fail(
+				r, EXIT_REFUSED, "refused",
+				"%s is system-ram with memmap_on_memory=%d: changing it needs offline, unbind, rebind; add --force",
+				t->source, knob);
 		rc = offline_and_unbind(ctx, r, t, o);
 		if (rc)
 			return rc;
@@ -310,8 +315,9 @@ static int wanted_devdax(struct memplug_ctx *ctx, struct report *r,
 	int rc;
 
 	if (o->memmap == 1)
-		return report_fail(r, EXIT_ERROR, "error",
-				   "--memmap-on-memory goes with --mode=system-ram");
+		return report_fail(
+			r, EXIT_ERROR, "error",
+			"--memmap-on-memory goes with --mode=system-ram");
 	if (memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM) {
 		rc = offline_and_unbind(ctx, r, t, o);
 		if (rc)
@@ -352,21 +358,23 @@ static int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
 	rc = convert_namespace(ctx, r, name, o);
 	if (rc == 1)
 		rc = EXIT_OK;
-	else if (rc || (o->action.dry_run && json_object_array_length(r->steps)))
+	else if (rc ||
+		 (o->action.dry_run && json_object_array_length(r->steps)))
 		goto out;
 	rc = target_parse(ctx, r, name, &t);
 	if (rc)
 		goto out;
 	src = target_source(ctx, &t);
 	if (!src || memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX) {
-		rc = report_fail(r, EXIT_ERROR, "error",
-				 "%s is not a dax device, namespace or CXL region: use memplug online/offline for block lists",
-				 name);
+		rc = report_fail(
+			r, EXIT_ERROR, "error",
+			"%s is not a dax device, namespace or CXL region: use memplug online/offline for block lists",
+			name);
 		goto out;
 	}
-	json_object_object_add(r->obj, "source",
-			       json_object_new_string(
-				       memplug_source_get_name(src)));
+	json_object_object_add(
+		r->obj, "source",
+		json_object_new_string(memplug_source_get_name(src)));
 	report_state(ctx, r, &t, "before");
 	if (o->mode == MEMPLUG_MODE_SYSTEM_RAM)
 		rc = wanted_system_ram(ctx, r, &t, o);
@@ -398,14 +406,15 @@ int cmd_reconfigure(int argc, char **argv, struct cli_context *cli)
 	bool done;
 	int first, rc;
 
-	rc = cli_parse(argc, argv, "reconfigure", "TARGET... --mode=MODE [options]",
-		       reconfigure_options, reconfigure_option, &o, &first,
-		       &done);
+	rc = cli_parse(argc, argv, "reconfigure",
+		       "TARGET... --mode=MODE [options]", reconfigure_options,
+		       reconfigure_option, &o, &first, &done);
 	if (rc || done)
 		return rc;
 	if (o.mode == MEMPLUG_MODE_UNKNOWN)
-		return cli_usage_error("reconfigure",
-				       "--mode=system-ram or --mode=devdax is required");
+		return cli_usage_error(
+			"reconfigure",
+			"--mode=system-ram or --mode=devdax is required");
 	return action_run(cli, "reconfigure", argc - first, argv + first,
 			  &o.action, reconfigure_target, &o);
 }

@@ -5,8 +5,8 @@
 
 struct json_object *json_size(uint64_t bytes, bool human)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
-					     "PiB" };
+	static const char *const units[] = { "B",   "KiB", "MiB",
+					     "GiB", "TiB", "PiB" };
 	char buf[32];
 	double v = (double)bytes;
 	int u = 0;
@@ -18,8 +18,8 @@ struct json_object *json_size(uint64_t bytes, bool human)
 		u++;
 	}
 	if (v == (double)(uint64_t)v)
-		snprintf(buf, sizeof(buf), "%llu %s",
-			 (unsigned long long)v, units[u]);
+		snprintf(buf, sizeof(buf), "%llu %s", (unsigned long long)v,
+			 units[u]);
 	else
 		snprintf(buf, sizeof(buf), "%.2f %s", v, units[u]);
 	return json_object_new_string(buf);
@@ -37,9 +37,8 @@ struct json_object *json_string_or_null(const char *text)
 
 void json_print(struct json_object *obj)
 {
-	puts(json_object_to_json_string_ext(obj,
-					    JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_SPACED |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+		obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			     JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 }

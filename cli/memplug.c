@@ -11,11 +11,13 @@
 static int cmd_help(int argc, char **argv, struct cli_context *cli);
 
 static const struct cli_command commands[] = {
-	{ "list", cmd_list, "report memory sources, blocks and memmap placement" },
+	{ "list", cmd_list,
+	  "report memory sources, blocks and memmap placement" },
 	{ "reconfigure", cmd_reconfigure,
 	  "switch dax devices, namespaces, CXL regions to system-ram or devdax" },
 	{ "online", cmd_online, "online the blocks of sources or block lists" },
-	{ "offline", cmd_offline, "offline the blocks of sources or block lists" },
+	{ "offline", cmd_offline,
+	  "offline the blocks of sources or block lists" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for a command" },
 };
@@ -65,9 +67,9 @@ static int cmd_help(int argc, char **argv, struct cli_context *cli)
 	return cmd->fn(2, args, cli);
 }
 
-static void log_stderr(struct memplug_ctx *ctx, int priority,
-		       const char *file, int line, const char *fn,
-		       const char *format, va_list args)
+static void log_stderr(struct memplug_ctx *ctx, int priority, const char *file,
+		       int line, const char *fn, const char *format,
+		       va_list args)
 {
 	fprintf(stderr, "memplug: %s: ", fn);
 	vfprintf(stderr, format, args);
@@ -87,8 +89,9 @@ int main(int argc, char **argv)
 			root = arg + 13;
 		} else if (!strcmp(arg, "--sysfs-root")) {
 			if (i + 1 >= argc)
-				return cli_usage_error(NULL,
-						       "option --sysfs-root needs an argument");
+				return cli_usage_error(
+					NULL,
+					"option --sysfs-root needs an argument");
 			root = argv[++i];
 		} else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
 			cli.verbose++;
@@ -104,7 +107,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		} else {
-			return cli_usage_error(NULL, "unknown option '%s'", arg);
+			return cli_usage_error(NULL, "unknown option '%s'",
+					       arg);
 		}
 	}
 	if (i >= argc) {
@@ -122,8 +126,8 @@ int main(int argc, char **argv)
 				 strerror(-rc));
 	memplug_set_log_fn(cli.ctx, log_stderr);
 	if (cli.verbose)
-		memplug_set_log_priority(cli.ctx,
-					 cli.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+		memplug_set_log_priority(cli.ctx, cli.verbose > 1 ? LOG_DEBUG :
+								    LOG_INFO);
 	rc = cmd->fn(argc - i, argv + i, &cli);
 	memplug_unref(cli.ctx);
 	return rc;

@@ -22,7 +22,10 @@ struct cli_option {
 	const char *help;
 };
 
-#define OPT_END { NULL, 0, NULL, NULL }
+#define OPT_END                     \
+	{                           \
+		NULL, 0, NULL, NULL \
+	}
 
 /*
  * Called once per option seen: @index in the command's table, @arg its

@@ -81,7 +81,8 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 		return cli_error(EXIT_ERROR, "out of memory");
 	for (i = 0; i < n; i++) {
 		lopts[i].name = opts[i].name;
-		lopts[i].has_arg = opts[i].arg ? required_argument : no_argument;
+		lopts[i].has_arg = opts[i].arg ? required_argument :
+						 no_argument;
 		lopts[i].val = 256 + i;
 		if (opts[i].short_name) {
 			size_t len = strlen(shorts);
@@ -98,7 +99,8 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 	strcat(shorts, "h");
 	opterr = 0;
 	optind = 1;
-	while (!rc && (c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+	while (!rc &&
+	       (c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		if (c == 'h') {
 			print_help(cmd, usage, opts);
 			*done = true;
@@ -113,12 +115,12 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 		}
 		if (c == '?' || c == ':') {
 			if (optopt >= 256 && optopt - 256 < n)
-				rc = cli_usage_error(cmd,
-						     "option --%s needs an argument",
-						     opts[optopt - 256].name);
+				rc = cli_usage_error(
+					cmd, "option --%s needs an argument",
+					opts[optopt - 256].name);
 			else if (optopt)
-				rc = cli_usage_error(cmd, "unknown option '-%c'",
-						     optopt);
+				rc = cli_usage_error(
+					cmd, "unknown option '-%c'", optopt);
 			else
 				rc = cli_usage_error(cmd, "unknown option '%s'",
 						     argv[optind - 1]);

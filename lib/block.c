@@ -10,9 +10,9 @@
 #include "private.h"
 
 static const char *const zone_names[MEMPLUG_NR_ZONES] = {
-	[MEMPLUG_ZONE_DMA] = "DMA",	   [MEMPLUG_ZONE_DMA32] = "DMA32",
-	[MEMPLUG_ZONE_NORMAL] = "Normal",  [MEMPLUG_ZONE_MOVABLE] = "Movable",
-	[MEMPLUG_ZONE_NONE] = "none",	   [MEMPLUG_ZONE_UNKNOWN] = "unknown",
+	[MEMPLUG_ZONE_DMA] = "DMA",	  [MEMPLUG_ZONE_DMA32] = "DMA32",
+	[MEMPLUG_ZONE_NORMAL] = "Normal", [MEMPLUG_ZONE_MOVABLE] = "Movable",
+	[MEMPLUG_ZONE_NONE] = "none",	  [MEMPLUG_ZONE_UNKNOWN] = "unknown",
 };
 
 MEMPLUG_EXPORT const char *memplug_zone_name(enum memplug_zone zone)

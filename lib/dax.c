@@ -49,8 +49,8 @@ static int tree_write(struct memplug_source *src, const char *fmt,
 /* the tree's stand-in for the driver core: unbind, new_id, bind */
 static int tree_bind(struct memplug_source *src, const char *driver)
 {
-	char *link = root_path(src->ctx, SYSFS_DAX "/devices/%s/driver",
-			       src->name);
+	char *link =
+		root_path(src->ctx, SYSFS_DAX "/devices/%s/driver", src->name);
 	char *cur = link ? link_basename(src->ctx, link) : NULL;
 	int rc = 0;
 
@@ -70,10 +70,9 @@ static struct daxctl_dev *find_dev(struct daxctl_ctx *dctx, const char *name)
 	struct daxctl_region *region;
 	struct daxctl_dev *dev;
 
-	daxctl_region_foreach(dctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (!strcmp(daxctl_dev_get_devname(dev), name))
-				return dev;
+	daxctl_region_foreach(dctx, region) daxctl_dev_foreach(
+		region,
+		dev) if (!strcmp(daxctl_dev_get_devname(dev), name)) return dev;
 	return NULL;
 }
 

@@ -23,8 +23,8 @@ static char *read_attr(struct memplug_ctx *ctx, const char *dir,
 	return text;
 }
 
-static int attr_int(struct memplug_ctx *ctx, const char *dir,
-		    const char *attr, int fallback)
+static int attr_int(struct memplug_ctx *ctx, const char *dir, const char *attr,
+		    int fallback)
 {
 	char *text = read_attr(ctx, dir, attr), *end;
 	long v;
@@ -38,8 +38,8 @@ static int attr_int(struct memplug_ctx *ctx, const char *dir,
 	return (int)v;
 }
 
-static bool attr_u64(struct memplug_ctx *ctx, const char *dir,
-		     const char *attr, uint64_t *val)
+static bool attr_u64(struct memplug_ctx *ctx, const char *dir, const char *attr,
+		     uint64_t *val)
 {
 	char *text = read_attr(ctx, dir, attr);
 	int rc;
@@ -213,10 +213,11 @@ static int scan_dax(struct memplug_ctx *ctx)
 			ctx->dax_memmap_knob = MEMPLUG_NO;
 		link = root_path(ctx, "%s/driver", dir);
 		driver = link ? link_basename(ctx, link) : NULL;
-		src->mode = !driver		       ? MEMPLUG_MODE_DISABLED :
-			    !strcmp(driver, "kmem")       ? MEMPLUG_MODE_SYSTEM_RAM :
-			    !strcmp(driver, "device_dax") ? MEMPLUG_MODE_DEVDAX :
-							    MEMPLUG_MODE_UNKNOWN;
+		src->mode = !driver		    ? MEMPLUG_MODE_DISABLED :
+			    !strcmp(driver, "kmem") ? MEMPLUG_MODE_SYSTEM_RAM :
+			    !strcmp(driver, "device_dax") ?
+						      MEMPLUG_MODE_DEVDAX :
+						      MEMPLUG_MODE_UNKNOWN;
 		free(driver);
 		free(link);
 		link = root_path(ctx, "%s", dir);
@@ -319,8 +320,9 @@ static void scan_regions(struct memplug_ctx *ctx)
 		r->mode = read_attr(ctx, dir, "mode");
 		attr_u64(ctx, dir, "size", &r->size);
 		/* an unset resource reads as -1 */
-		r->has_resource = attr_u64(ctx, dir, "resource", &r->resource) &&
-				  r->resource != UINT64_MAX;
+		r->has_resource =
+			attr_u64(ctx, dir, "resource", &r->resource) &&
+			r->resource != UINT64_MAX;
 		r->committed = attr_int(ctx, dir, "commit", 0) == 1;
 		for (j = 0; j < ctx->nr_sources; j++) {
 			struct memplug_source *src = ctx->sources[j];
@@ -368,11 +370,11 @@ void free_devices(struct memplug_ctx *ctx)
 	ctx->nr_regions = 0;
 }
 
-#define ARRAY_ACCESSORS(type, arr, nr)                                         \
-	MEMPLUG_EXPORT struct memplug_##type *memplug_##type##_get_first(      \
-		struct memplug_ctx *ctx)                                       \
-	{                                                                      \
-		return ctx->nr ? &ctx->arr[0] : NULL;                          \
+#define ARRAY_ACCESSORS(type, arr, nr)                                    \
+	MEMPLUG_EXPORT struct memplug_##type *memplug_##type##_get_first( \
+		struct memplug_ctx *ctx)                                  \
+	{                                                                 \
+		return ctx->nr ? &ctx->arr[0] : NULL;                     \
 	}
 
 ARRAY_ACCESSORS(namespace, namespaces, nr_namespaces)
@@ -391,12 +393,14 @@ memplug_region_get_next(struct memplug_region *region)
 	return region[1].name ? region + 1 : NULL;
 }
 
-MEMPLUG_EXPORT const char *memplug_namespace_get_name(struct memplug_namespace *ns)
+MEMPLUG_EXPORT const char *
+memplug_namespace_get_name(struct memplug_namespace *ns)
 {
 	return ns->name;
 }
 
-MEMPLUG_EXPORT const char *memplug_namespace_get_mode(struct memplug_namespace *ns)
+MEMPLUG_EXPORT const char *
+memplug_namespace_get_mode(struct memplug_namespace *ns)
 {
 	return ns->mode;
 }
@@ -406,7 +410,8 @@ MEMPLUG_EXPORT uint64_t memplug_namespace_get_size(struct memplug_namespace *ns)
 	return ns->size;
 }
 
-MEMPLUG_EXPORT const char *memplug_namespace_get_map(struct memplug_namespace *ns)
+MEMPLUG_EXPORT const char *
+memplug_namespace_get_map(struct memplug_namespace *ns)
 {
 	return ns->map;
 }
@@ -422,7 +427,8 @@ memplug_namespace_get_target_node(struct memplug_namespace *ns)
 	return ns->target_node;
 }
 
-MEMPLUG_EXPORT const char *memplug_namespace_get_dax(struct memplug_namespace *ns)
+MEMPLUG_EXPORT const char *
+memplug_namespace_get_dax(struct memplug_namespace *ns)
 {
 	return ns->dax;
 }

@@ -130,12 +130,10 @@ static struct memplug_block **select_blocks(struct memplug_block **blocks,
 	return sel;
 }
 
-MEMPLUG_EXPORT int memplug_online_blocks(struct memplug_ctx *ctx,
-					 struct memplug_block **blocks,
-					 unsigned long nr,
-					 enum memplug_online_type type,
-					 enum memplug_order order,
-					 struct memplug_batch *batch)
+MEMPLUG_EXPORT int
+memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
+		      unsigned long nr, enum memplug_online_type type,
+		      enum memplug_order order, struct memplug_batch *batch)
 {
 	struct memplug_block **todo;
 	unsigned long count, i;
@@ -166,12 +164,10 @@ static void on_alarm(int sig)
 	(void)sig; /* only interrupts a blocked offline */
 }
 
-MEMPLUG_EXPORT int memplug_offline_blocks(struct memplug_ctx *ctx,
-					  struct memplug_block **blocks,
-					  unsigned long nr,
-					  enum memplug_order order,
-					  unsigned int timeout_ms,
-					  struct memplug_batch *batch)
+MEMPLUG_EXPORT int
+memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
+		       unsigned long nr, enum memplug_order order,
+		       unsigned int timeout_ms, struct memplug_batch *batch)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
 	struct itimerval timer = { 0 }, old_timer;
@@ -223,7 +219,8 @@ MEMPLUG_EXPORT int memplug_offline_blocks(struct memplug_ctx *ctx,
 		usleep(rounds < 10 ? 20000 : 200000);
 	}
 	for (i = 0; i < left; i++)
-		batch_fail(batch, todo[i], batch->error ? batch->error : -EBUSY);
+		batch_fail(batch, todo[i],
+			   batch->error ? batch->error : -EBUSY);
 
 	memset(&timer, 0, sizeof(timer));
 	setitimer(ITIMER_REAL, &timer, NULL);

@@ -59,8 +59,9 @@ int scan_iomem(struct memplug_ctx *ctx)
 		ctx->iomem[ctx->nr_iomem].end = end;
 		ctx->iomem[ctx->nr_iomem].name = strdup(name);
 		ctx->iomem[ctx->nr_iomem].parent =
-			depth && parents[depth - 1] ? strdup(parents[depth - 1]) :
-						      NULL;
+			depth && parents[depth - 1] ?
+				strdup(parents[depth - 1]) :
+				NULL;
 		ctx->nr_iomem++;
 	}
 	for (i = 0; i < IOMEM_DEPTH; i++)

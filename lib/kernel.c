@@ -101,9 +101,9 @@ static const char *cmdline_param(const char *cmdline, const char *key)
  */
 static void detect_parallel(struct memplug_ctx *ctx, const char *cmdline)
 {
-	const char *val = cmdline ? cmdline_param(cmdline,
-						  "parallel_hotplug_ratio") :
-				    NULL;
+	const char *val =
+		cmdline ? cmdline_param(cmdline, "parallel_hotplug_ratio") :
+			  NULL;
 	char *path, *text;
 	struct dirent *de;
 	DIR *dir;
@@ -121,9 +121,9 @@ static void detect_parallel(struct memplug_ctx *ctx, const char *cmdline)
 
 		if (de->d_name[0] == '.')
 			continue;
-		param = root_path(ctx,
-				  "sys/module/%s/parameters/parallel_hotplug_ratio",
-				  de->d_name);
+		param = root_path(
+			ctx, "sys/module/%s/parameters/parallel_hotplug_ratio",
+			de->d_name);
 		text = param ? read_text(ctx, param) : NULL;
 		free(param);
 		if (!text)
@@ -177,7 +177,8 @@ int scan_kernel(struct memplug_ctx *ctx)
 		read_rel(ctx, SYSFS_MEMORY "/auto_online_blocks");
 	ctx->memmap_on_memory =
 		read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
-	ctx->online_policy = read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
+	ctx->online_policy =
+		read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
 	text = read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/auto_movable_ratio");
 	ctx->auto_movable_ratio = text ? strtol(text, NULL, 10) : -1;
 	free(text);
@@ -190,7 +191,8 @@ int scan_kernel(struct memplug_ctx *ctx)
 	free(cmdline);
 
 	text = read_big(ctx, "proc/vmstat");
-	ctx->nr_memmap_pages = text ? vmstat_value(text, "nr_memmap_pages") : -1;
+	ctx->nr_memmap_pages = text ? vmstat_value(text, "nr_memmap_pages") :
+				      -1;
 	ctx->nr_memmap_boot_pages =
 		text ? vmstat_value(text, "nr_memmap_boot_pages") : -1;
 	free(text);

@@ -114,8 +114,8 @@ const char *memplug_block_state_name(enum memplug_block_state state);
 
 struct memplug_block *memplug_block_get_first(struct memplug_ctx *ctx);
 struct memplug_block *memplug_block_get_next(struct memplug_block *block);
-#define memplug_block_foreach(ctx, block)                                      \
-	for (block = memplug_block_get_first(ctx); block != NULL;              \
+#define memplug_block_foreach(ctx, block)                         \
+	for (block = memplug_block_get_first(ctx); block != NULL; \
 	     block = memplug_block_get_next(block))
 struct memplug_block *memplug_block_get_by_id(struct memplug_ctx *ctx,
 					      unsigned long id);
@@ -139,8 +139,8 @@ struct memplug_source *memplug_block_get_source(struct memplug_block *block);
 
 struct memplug_node *memplug_node_get_first(struct memplug_ctx *ctx);
 struct memplug_node *memplug_node_get_next(struct memplug_node *node);
-#define memplug_node_foreach(ctx, node)                                        \
-	for (node = memplug_node_get_first(ctx); node != NULL;                 \
+#define memplug_node_foreach(ctx, node)                        \
+	for (node = memplug_node_get_first(ctx); node != NULL; \
 	     node = memplug_node_get_next(node))
 struct memplug_node *memplug_node_get_by_id(struct memplug_ctx *ctx, int id);
 
@@ -196,8 +196,8 @@ const char *memplug_mode_name(enum memplug_mode mode);
 
 struct memplug_source *memplug_source_get_first(struct memplug_ctx *ctx);
 struct memplug_source *memplug_source_get_next(struct memplug_source *source);
-#define memplug_source_foreach(ctx, source)                                    \
-	for (source = memplug_source_get_first(ctx); source != NULL;           \
+#define memplug_source_foreach(ctx, source)                          \
+	for (source = memplug_source_get_first(ctx); source != NULL; \
 	     source = memplug_source_get_next(source))
 /* by source name, or the name of its namespace or CXL region */
 struct memplug_source *memplug_source_get_by_name(struct memplug_ctx *ctx,
@@ -234,8 +234,8 @@ void memplug_source_get_memmap(struct memplug_source *source,
 struct memplug_namespace *memplug_namespace_get_first(struct memplug_ctx *ctx);
 struct memplug_namespace *
 memplug_namespace_get_next(struct memplug_namespace *ns);
-#define memplug_namespace_foreach(ctx, ns)                                     \
-	for (ns = memplug_namespace_get_first(ctx); ns != NULL;                \
+#define memplug_namespace_foreach(ctx, ns)                      \
+	for (ns = memplug_namespace_get_first(ctx); ns != NULL; \
 	     ns = memplug_namespace_get_next(ns))
 const char *memplug_namespace_get_name(struct memplug_namespace *ns);
 /* "raw", "fsdax", "devdax", "sector" (ndctl's names) */
@@ -249,8 +249,8 @@ const char *memplug_namespace_get_dax(struct memplug_namespace *ns);
 
 struct memplug_region *memplug_region_get_first(struct memplug_ctx *ctx);
 struct memplug_region *memplug_region_get_next(struct memplug_region *region);
-#define memplug_region_foreach(ctx, region)                                    \
-	for (region = memplug_region_get_first(ctx); region != NULL;           \
+#define memplug_region_foreach(ctx, region)                          \
+	for (region = memplug_region_get_first(ctx); region != NULL; \
 	     region = memplug_region_get_next(region))
 const char *memplug_region_get_name(struct memplug_region *region);
 const char *memplug_region_get_mode(struct memplug_region *region);
@@ -260,7 +260,6 @@ bool memplug_region_get_resource(struct memplug_region *region,
 				 uint64_t *resource);
 bool memplug_region_is_committed(struct memplug_region *region);
 const char *memplug_region_get_dax(struct memplug_region *region);
-
 
 /* ---- changing state ------------------------------------------------------
  * Every write goes below the sysfs root.  On the live kernel (root "/")

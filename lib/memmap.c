@@ -48,7 +48,8 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 {
 	struct memplug_memmap *m = &src->memmap;
 	const char *param = ctx->memmap_on_memory;
-	bool aligned = (ctx->block_size / MEMMAP_DIVISOR) % PAGEBLOCK_BYTES == 0;
+	bool aligned = (ctx->block_size / MEMMAP_DIVISOR) % PAGEBLOCK_BYTES ==
+		       0;
 	const char *self_reason = NULL;
 
 	m->location = MEMPLUG_MEMMAP_NODE;
@@ -66,8 +67,9 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 		return;
 	case MEMPLUG_SOURCE_DAX:
 		if (src->memmap_knob < 0) {
-			snprintf(src->reason, sizeof(src->reason),
-				 "kernel has no dax memmap_on_memory knob: kmem allocates the memmap in ordinary RAM");
+			snprintf(
+				src->reason, sizeof(src->reason),
+				"kernel has no dax memmap_on_memory knob: kmem allocates the memmap in ordinary RAM");
 			return;
 		}
 		if (src->memmap_knob == 0) {
@@ -84,7 +86,8 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 	}
 	if (!param_on(param)) {
 		snprintf(src->reason, sizeof(src->reason),
-			 "parameter memmap_on_memory=%s", param ? param : "absent");
+			 "parameter memmap_on_memory=%s",
+			 param ? param : "absent");
 		return;
 	}
 	if (!aligned && strcmp(param, "force")) {
@@ -127,7 +130,8 @@ static void observe(struct memplug_ctx *ctx)
 		return;
 	for (b = 0; b < ctx->nr_blocks; b++) {
 		struct memplug_block *block = &ctx->blocks[b];
-		struct memplug_node *node = memplug_node_get_by_id(ctx, block->node);
+		struct memplug_node *node =
+			memplug_node_get_by_id(ctx, block->node);
 		struct cell *c;
 
 		if (!node || block->state != MEMPLUG_BLOCK_ONLINE ||
@@ -182,10 +186,12 @@ static void observe(struct memplug_ctx *ctx)
 				v = V_INCONCLUSIVE;
 				break;
 			}
-			cv = cells[(node - ctx->nodes) * nz + block->zone].verdict;
+			cv = cells[(node - ctx->nodes) * nz + block->zone]
+				     .verdict;
 			if (cv == V_PREDICTED)
-				cv = m->location == MEMPLUG_MEMMAP_SELF ? V_SELF :
-									 V_NODE;
+				cv = m->location == MEMPLUG_MEMMAP_SELF ?
+					     V_SELF :
+					     V_NODE;
 			if (v != V_NONE && v != cv)
 				cv = V_INCONCLUSIVE;
 			v = cv;
@@ -195,17 +201,19 @@ static void observe(struct memplug_ctx *ctx)
 		if (v == V_SELF && m->location != MEMPLUG_MEMMAP_SELF) {
 			m->location = MEMPLUG_MEMMAP_SELF;
 			m->node = -1;
-			snprintf(src->reason, sizeof(src->reason),
-				 "zone present - managed pages equal the memmap: on the device");
+			snprintf(
+				src->reason, sizeof(src->reason),
+				"zone present - managed pages equal the memmap: on the device");
 		} else if (v == V_NODE && m->location != MEMPLUG_MEMMAP_NODE) {
 			char old[sizeof(src->reason)];
 
 			memcpy(old, src->reason, sizeof(old));
 			m->location = MEMPLUG_MEMMAP_NODE;
 			m->node = memmap_node(ctx, src);
-			snprintf(src->reason, sizeof(src->reason),
-				 "zone present == managed pages: not on the device, although %.100s",
-				 old);
+			snprintf(
+				src->reason, sizeof(src->reason),
+				"zone present == managed pages: not on the device, although %.100s",
+				old);
 		}
 		m->observed = true;
 	}

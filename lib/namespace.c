@@ -12,19 +12,17 @@
 
 #define DEVDAX_ALIGN (2UL << 20)
 
-static struct ndctl_namespace *find_ns(struct ndctl_ctx *nctx,
-				       const char *name)
+static struct ndctl_namespace *find_ns(struct ndctl_ctx *nctx, const char *name)
 {
 	struct ndctl_namespace *ndns;
 	struct ndctl_region *region;
 	struct ndctl_bus *bus;
 
-	ndctl_bus_foreach(nctx, bus)
-		ndctl_region_foreach(bus, region)
-			ndctl_namespace_foreach(region, ndns)
-				if (!strcmp(ndctl_namespace_get_devname(ndns),
-					    name))
-					return ndns;
+	ndctl_bus_foreach(nctx, bus) ndctl_region_foreach(bus, region)
+		ndctl_namespace_foreach(
+			region,
+			ndns) if (!strcmp(ndctl_namespace_get_devname(ndns),
+					  name)) return ndns;
 	return NULL;
 }
 
@@ -39,9 +37,10 @@ MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_ctx *ctx,
 	int rc;
 
 	if (!memplug_is_live(ctx))
-		return set_error(ctx, EOPNOTSUPP,
-				 "%s: namespace conversion needs the live kernel (sysfs root /)",
-				 name);
+		return set_error(
+			ctx, EOPNOTSUPP,
+			"%s: namespace conversion needs the live kernel (sysfs root /)",
+			name);
 	rc = ndctl_new(&nctx);
 	if (rc)
 		return set_error(ctx, -rc, "libndctl");

@@ -170,8 +170,7 @@ memplug_node_get_by_id(struct memplug_ctx *ctx, int id)
 
 	if (!ctx->nr_nodes || id < 0)
 		return NULL;
-	return bsearch(&key, ctx->nodes, ctx->nr_nodes, sizeof(key),
-		       cmp_node);
+	return bsearch(&key, ctx->nodes, ctx->nr_nodes, sizeof(key), cmp_node);
 }
 
 MEMPLUG_EXPORT int memplug_node_get_id(struct memplug_node *node)
@@ -196,9 +195,9 @@ memplug_node_get_nr_online(struct memplug_node *node)
 	return node->nr_online;
 }
 
-MEMPLUG_EXPORT bool memplug_node_get_zone_pages(struct memplug_node *node,
-						enum memplug_zone zone,
-						struct memplug_zone_pages *pages)
+MEMPLUG_EXPORT bool
+memplug_node_get_zone_pages(struct memplug_node *node, enum memplug_zone zone,
+			    struct memplug_zone_pages *pages)
 {
 	if (zone >= MEMPLUG_ZONE_NONE || !node->has_zone[zone])
 		return false;

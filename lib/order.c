@@ -31,8 +31,8 @@ MEMPLUG_EXPORT int memplug_order_from_name(const char *name)
 	return -1;
 }
 
-MEMPLUG_EXPORT enum memplug_order memplug_order_resolve(enum memplug_order order,
-							enum memplug_op op)
+MEMPLUG_EXPORT enum memplug_order
+memplug_order_resolve(enum memplug_order order, enum memplug_op op)
 {
 	if (order != MEMPLUG_ORDER_DEFAULT)
 		return order;

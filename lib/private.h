@@ -131,11 +131,11 @@ void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 		 int line, const char *fn, const char *format, ...)
 	__attribute__((format(printf, 6, 7)));
 
-#define memplug_log_cond(ctx, prio, ...)                                       \
-	do {                                                                   \
-		if (memplug_get_log_priority(ctx) >= prio)                     \
-			memplug_log(ctx, prio, __FILE__, __LINE__, __func__,   \
-				    __VA_ARGS__);                              \
+#define memplug_log_cond(ctx, prio, ...)                                     \
+	do {                                                                 \
+		if (memplug_get_log_priority(ctx) >= prio)                   \
+			memplug_log(ctx, prio, __FILE__, __LINE__, __func__, \
+				    __VA_ARGS__);                            \
 	} while (0)
 
 #define dbg(ctx, ...) memplug_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
@@ -185,8 +185,7 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 int source_add_block(struct memplug_source *source,
 		     struct memplug_block *block);
 
-int block_read(struct memplug_ctx *ctx, int memfd,
-	       struct memplug_block *block);
+int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
 uint64_t now_ns(void);
 
 unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);

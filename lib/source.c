@@ -45,9 +45,9 @@ int source_add_block(struct memplug_source *src, struct memplug_block *block)
 		return 0;
 	/* grow in powers of two */
 	if (!(src->nr_blocks & (src->nr_blocks - 1)) || !src->nr_blocks) {
-		grow = realloc(src->blocks, (src->nr_blocks ? src->nr_blocks * 2 :
-							      1) *
-						    sizeof(*grow));
+		grow = realloc(src->blocks,
+			       (src->nr_blocks ? src->nr_blocks * 2 : 1) *
+				       sizeof(*grow));
 		if (!grow)
 			return -ENOMEM;
 		src->blocks = grow;

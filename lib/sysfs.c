@@ -66,8 +66,7 @@ int parse_u64(const char *text, int base, uint64_t *val)
 	return 0;
 }
 
-int read_u64(struct memplug_ctx *ctx, const char *path, int base,
-	     uint64_t *val)
+int read_u64(struct memplug_ctx *ctx, const char *path, int base, uint64_t *val)
 {
 	char *text = read_text(ctx, path);
 	int rc;

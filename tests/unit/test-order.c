@@ -33,7 +33,8 @@ int main(int argc, char **argv)
 	unsigned long n = 0;
 
 	if (argc != 2 || memplug_new(&ctx, argv[1]) || memplug_scan(ctx)) {
-		printf("FAIL: cannot scan the tree %s\n", argc > 1 ? argv[1] : "");
+		printf("FAIL: cannot scan the tree %s\n",
+		       argc > 1 ? argv[1] : "");
 		return 1;
 	}
 	memplug_block_foreach(ctx, block)
