@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-vm-bench.sh: run tests/bench/online-order.sh in the QEMU guest (TCG)
+# and print a table of medians and ratios.
+#
+#   run-vm-bench.sh [--build DIR] [--kernel 6.1|6.12]... [--keep-log DIR]
+#                   [--metrics FILE] [--rounds N] [--reconf-rounds N]
+#
+# --build defaults to ./build; --kernel may be given several times (default
+# 6.1), one guest at a time. --keep-log DIR keeps the serial logs there;
+# --metrics FILE also appends the raw "metric:" lines to FILE.
+# --rounds / --reconf-rounds override ROUNDS / RECONF_ROUNDS (3 and 3) of
+# the scenario (a full run takes ~15 min under TCG on a loaded 2-core host).
+# Nothing here writes the host's /sys or /proc: all sysfs writes happen in
+# the guest.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOP="$(cd "$HERE/../.." && pwd)"
+build="$TOP/build"
+kernels=()
+logdir=""
+metrics_file=""
+rounds=""
+reconf_rounds=""
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build="$2"; shift 2 ;;
+	--kernel) kernels+=("$2"); shift 2 ;;
+	--keep-log) logdir="$2"; shift 2 ;;
+	--metrics) metrics_file="$2"; shift 2 ;;
+	--rounds) rounds="$2"; shift 2 ;;
+	--reconf-rounds) reconf_rounds="$2"; shift 2 ;;
+	-h | --help) sed -n '4,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run-vm-bench: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1)
+[ -x "$build/cli/memplug" ] || { echo "run-vm-bench: no $build/cli/memplug (build first)" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+scenario="$tmp/online-order.sh"
+sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" \
+	-e "${reconf_rounds:+s/^RECONF_ROUNDS=.*/RECONF_ROUNDS=$reconf_rounds/}" \
+	"$HERE/online-order.sh" >"$scenario"
+
+rc=0
+for k in "${kernels[@]}"; do
+	log="$tmp/online-order-$k.log"
+	[ -z "$logdir" ] || { mkdir -p "$logdir"; log="$logdir/online-order-$k.log"; }
+	out="$tmp/out-$k"
+	echo "== kernel $k: running tests/bench/online-order.sh (TCG, a few minutes)" >&2
+	krc=0
+	bash "$TOP/tests/vm/run-scenario.sh" --build "$build" --kernel "$k" \
+		--scenario "$scenario" --keep-log "$log" >"$out" || krc=$?
+	if [ "$krc" -ne 0 ]; then
+		# a failed or timed-out guest still printed the metrics it reached
+		grep -v ' metric: ' "$out" >&2 || true
+		echo "run-vm-bench: kernel $k: runner exited $krc; the table below is PARTIAL" >&2
+		rc=1
+	fi
+	grep ' metric: ' "$out" >"$tmp/metrics-$k" || true
+	[ -z "$metrics_file" ] || cat "$tmp/metrics-$k" >>"$metrics_file"
+	python3 - "$k" "$tmp/metrics-$k" <<'EOF'
+import re, statistics, sys
+
+kernel, path = sys.argv[1], sys.argv[2]
+runs, other = {}, {}
+for line in open(path):
+    m = re.search(r"metric: (\S+) (\S+) ?(\S*)", line)
+    if not m:
+        continue
+    name, value, unit = m.groups()
+    r = re.match(r"(.+)_r\d+$", name)
+    if r and unit == "ms":
+        runs.setdefault(r.group(1), []).append(float(value))
+    else:
+        other[name] = (value, unit)
+
+med = {k: statistics.median(v) for k, v in runs.items()}
+LABEL = {
+    "reconfigure_memplug": "memplug reconfigure --mode=system-ram",
+    "reconfigure_daxctl": "daxctl reconfigure-device --mode=system-ram",
+    "online_memplug": "memplug online --zone=movable (descending)",
+    "online_daxctl": "daxctl online-memory",
+    "online_rawasc": "raw loop online_movable ascending",
+    "online_rawdesc": "raw loop online_movable descending",
+    "online_memplugasc": "memplug online --order=ascending",
+    "offline_memplug": "memplug offline (hole-first)",
+    "offline_daxctl": "daxctl offline-memory",
+    "offline_rawdesc": "raw loop offline descending",
+    "offline_rawhole": "raw loop offline hole-first",
+    "scale64_memplug": "top 64 blocks: memplug online memoryA-B",
+    "scale64_rawasc": "top 64 blocks: raw loop ascending",
+    "scale128_memplug": "top 128 blocks: memplug online memoryA-B",
+    "scale128_rawasc": "top 128 blocks: raw loop ascending",
+    "scale256_memplug": "top 256 blocks: memplug online memoryA-B",
+    "scale256_rawasc": "top 256 blocks: raw loop ascending",
+}
+
+
+def ratio(a, b):
+    if a in med and b in med and med[b] > 0:
+        return "%.2f" % (med[a] / med[b])
+    return "n/a"
+
+
+blocks = other.get("blocks", ("?", ""))[0]
+print()
+print("kernel %s, %s blocks of 128 MiB, medians of %d runs (ms)" %
+      (kernel, blocks, max((len(v) for v in runs.values()), default=0)))
+print()
+print("| variant | median ms | runs ms |")
+print("|---|---:|---|")
+for key in list(LABEL) + sorted(k for k in med if k not in LABEL):
+    if key in med:
+        print("| %s | %.0f | %s |" % (LABEL.get(key, key), med[key],
+                                     " ".join("%.0f" % x for x in runs[key])))
+print()
+print("| ratio | value |")
+print("|---|---:|")
+for a, b, what in [
+    ("reconfigure_memplug", "reconfigure_daxctl", "reconfigure: memplug / daxctl"),
+    ("online_memplug", "online_daxctl", "online: memplug / daxctl"),
+    ("online_memplug", "online_rawdesc", "online: memplug / raw descending loop"),
+    ("online_memplugasc", "online_rawasc", "online ascending: memplug / raw ascending loop"),
+    ("online_rawasc", "online_rawdesc", "online: raw ascending / raw descending"),
+    ("offline_memplug", "offline_daxctl", "offline: memplug / daxctl"),
+    ("offline_memplug", "offline_rawdesc", "offline: memplug / raw descending loop"),
+    ("offline_memplug", "offline_rawhole", "offline: memplug / raw hole-first loop"),
+]:
+    print("| %s | %s |" % (what, ratio(a, b)))
+for k in (64, 128, 256):
+    a, b = "scale%d_memplug" % k, "scale%d_rawasc" % k
+    if a in med:
+        print("| top %d blocks: memplug / raw ascending (%.0f / %.0f ms) | %s |" %
+              (k, med[a], med.get(b, 0), ratio(a, b)))
+if other:
+    print()
+    for name in sorted(other):
+        if name != "blocks":
+            print("- %s: %s %s" % (name, other[name][0], other[name][1]))
+EOF
+done
+exit $rc
