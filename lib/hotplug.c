@@ -84,7 +84,18 @@ MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 {
 	int rc = write_state(block, memplug_online_type_name(type));
 
-	memplug_block_refresh(block);
+	/* a successful write says what the block is now: no re-read, which
+	 * would cost a directory scan and three files per block */
+	if (rc) {
+		memplug_block_refresh(block);
+	} else {
+		block->state = MEMPLUG_BLOCK_ONLINE;
+		block->zone = memplug_online_type_zone(type);
+		if (block->zone == MEMPLUG_ZONE_UNKNOWN)
+			memplug_block_refresh(block);
+		else
+			block->zone_mask = 1u << block->zone;
+	}
 	return rc;
 }
 
@@ -92,7 +103,10 @@ MEMPLUG_EXPORT int memplug_block_offline(struct memplug_block *block)
 {
 	int rc = write_state(block, "offline");
 
-	memplug_block_refresh(block);
+	if (rc)
+		memplug_block_refresh(block);
+	else
+		block->state = MEMPLUG_BLOCK_OFFLINE;
 	return rc;
 }
 
