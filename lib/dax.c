@@ -245,27 +245,6 @@ MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
 	return pid;
 }
 
-static long long node_mem_total(struct memplug_ctx *ctx, int node)
-{
-	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", node);
-	char line[256];
-	long long kb = -1;
-	FILE *f = path ? fopen(path, "re") : NULL;
-
-	free(path);
-	while (f && fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "MemTotal:");
-
-		if (p) {
-			kb = strtoll(p + 9, NULL, 10);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return kb;
-}
-
 /*
  * The path that parallel deferred onlining speeds up: the kernel onlines
  * the whole range inside one add_memory call when auto_online_blocks says
@@ -307,7 +286,7 @@ MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 		return rc;
 	/* deferred onlining: pages reach the buddy after state says online */
 	while (stable < 3 && polls++ < 1200) {
-		cur = node_mem_total(ctx, src->target_node);
+		cur = node_meminfo_total(ctx, src->target_node);
 		stable = cur == last ? stable + 1 : 0;
 		last = cur;
 		usleep(stable ? 10000 : 5000);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "private.h"
 
-static long long meminfo_total(struct memplug_ctx *ctx, int id)
+long long node_meminfo_total(struct memplug_ctx *ctx, int id)
 {
 	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", id);
 	char line[256];
@@ -125,7 +125,8 @@ int scan_nodes(struct memplug_ctx *ctx)
 	qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
 	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++) {
 		ctx->nodes[i].ctx = ctx;
-		ctx->nodes[i].mem_total = meminfo_total(ctx, ctx->nodes[i].id);
+		ctx->nodes[i].mem_total =
+			node_meminfo_total(ctx, ctx->nodes[i].id);
 	}
 	for (i = 0; i < ctx->nr_blocks; i++) {
 		struct memplug_block *block = &ctx->blocks[i];

@@ -187,6 +187,8 @@ int source_add_block(struct memplug_source *source,
 
 int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
 uint64_t now_ns(void);
+/* MemTotal of nodeN/meminfo in bytes, -1 when unreadable */
+long long node_meminfo_total(struct memplug_ctx *ctx, int id);
 
 unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
 

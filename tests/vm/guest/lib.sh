@@ -212,6 +212,17 @@ cxl_region_dax() {
 	# shellcheck disable=SC2012
 	basename "$(ls -d $SYS_CXL/"$1"/dax_region*/dax*.* | head -n 1)"
 }
+# cxl_kmem_region SIZE BLOCKS: a RAM region whose dax device kmem binds by
+# itself (6.3+), with BLOCKS blocks on node 1; sets CXL_REGION and CXL_DAX
+# (no subshell, so a failure ends the scenario).
+_cxl_is_kmem() { [ "$(dax_driver "$CXL_DAX")" = kmem ]; }
+_cxl_has_blocks() { [ "$(count_lines "$(blocks_of_node 1)")" -ge "$1" ]; }
+cxl_kmem_region() {
+	CXL_REGION="$(cxl_create_ram_region "$1")"
+	CXL_DAX="$(cxl_region_dax "$CXL_REGION")"
+	wait_for 20 _cxl_is_kmem || fail "$CXL_DAX not bound to kmem"
+	wait_for 20 _cxl_has_blocks "$2" || fail "no $2 blocks on node 1"
+}
 # cxl_destroy_region REGION: teardown (blocks must be offline and kmem unbound).
 cxl_destroy_region() {
 	local r="$SYS_CXL/$1" ep

@@ -9,12 +9,9 @@
 # shellcheck shell=sh
 
 J=$RUN_OUT
-region="$(cxl_create_ram_region 1073741824)"
-dev="$(cxl_region_dax "$region")"
-is_kmem() { [ "$(dax_driver "$1")" = kmem ]; }
-wait_for 20 is_kmem "$dev" || fail "$dev not bound to kmem"
-has_8() { [ "$(count_lines "$(blocks_of_node 1)")" -ge 8 ]; }
-wait_for 20 has_8 || fail "no 8 blocks on node 1"
+cxl_kmem_region 1073741824 8
+region=$CXL_REGION
+dev=$CXL_DAX
 
 step "memplug list sees the region and its offline blocks"
 run_expect 0 memplug list
