@@ -279,6 +279,26 @@ static void record_failed(struct report *r, struct memplug_batch *batch)
 					   batch->failed[i])));
 }
 
+/* a batch's timing, change and failures into the report; frees the batch */
+static int end_batch(struct report *r, struct memplug_batch *batch, int rc,
+		     const char *phase, const char *what)
+{
+	unsigned long done = batch->done;
+
+	report_time(r, phase, batch->elapsed_ns);
+	if (done)
+		r->changed = true;
+	if (rc)
+		record_failed(r, batch);
+	memplug_batch_release(batch);
+	if (!rc)
+		return EXIT_OK;
+	return report_fail(r, done ? EXIT_PARTIAL : EXIT_ERROR,
+			   done ? "partial" : "error", "%lu blocks %s: %s",
+			   (unsigned long)json_object_array_length(r->failed),
+			   what, strerror(-rc));
+}
+
 static unsigned long count_state(struct memplug_block **blocks,
 				 unsigned long nr,
 				 enum memplug_block_state state)
@@ -298,6 +318,7 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 	enum memplug_order order =
 		memplug_order_resolve(o->order, MEMPLUG_OP_ONLINE);
 	struct memplug_batch batch;
+	char what[64];
 	int rc;
 
 	if (!todo)
@@ -311,21 +332,8 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 	}
 	rc = memplug_online_blocks(ctx, blocks, nr, o->online_type, order,
 				   &batch);
-	report_time(r, "online_ms", batch.elapsed_ns);
-	if (batch.done)
-		r->changed = true;
-	if (rc) {
-		record_failed(r, &batch);
-		memplug_batch_release(&batch);
-		return report_fail(
-			r, batch.done ? EXIT_PARTIAL : EXIT_ERROR,
-			batch.done ? "partial" : "error",
-			"%lu blocks failed to online: %s",
-			(unsigned long)json_object_array_length(r->failed),
-			strerror(-rc));
-	}
-	memplug_batch_release(&batch);
-	return EXIT_OK;
+	snprintf(what, sizeof(what), "failed to online");
+	return end_batch(r, &batch, rc, "online_ms", what);
 }
 
 /* refuse to offline kernel-zone memory the node's Movable memory needs */
@@ -380,6 +388,7 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 	enum memplug_order order =
 		memplug_order_resolve(o->order, MEMPLUG_OP_OFFLINE);
 	struct memplug_batch batch;
+	char what[64];
 	int rc;
 
 	if (!todo)
@@ -395,21 +404,8 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 	}
 	rc = memplug_offline_blocks(ctx, blocks, nr, order,
 				    (unsigned int)o->timeout_s * 1000, &batch);
-	report_time(r, "offline_ms", batch.elapsed_ns);
-	if (batch.done)
-		r->changed = true;
-	if (rc) {
-		record_failed(r, &batch);
-		memplug_batch_release(&batch);
-		return report_fail(
-			r, batch.done ? EXIT_PARTIAL : EXIT_ERROR,
-			batch.done ? "partial" : "error",
-			"%lu blocks still online after %ld s: %s",
-			(unsigned long)json_object_array_length(r->failed),
-			o->timeout_s, strerror(-rc));
-	}
-	memplug_batch_release(&batch);
-	return EXIT_OK;
+	snprintf(what, sizeof(what), "still online after %ld s", o->timeout_s);
+	return end_batch(r, &batch, rc, "offline_ms", what);
 }
 
 int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,

@@ -95,6 +95,20 @@ static bool param_on(struct memplug_ctx *ctx)
 	return p && (!strcmp(p, "Y") || !strcmp(p, "force") || !strcmp(p, "1"));
 }
 
+/*
+ * The end of one device write: a failure ends the target with the
+ * library's error line, a success marks it changed and rereads the model.
+ */
+static int applied(struct memplug_ctx *ctx, struct report *r, int rc)
+{
+	if (rc)
+		return report_fail(r, EXIT_ERROR, "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	memplug_scan(ctx);
+	return EXIT_OK;
+}
+
 /* a raw or fsdax namespace becomes devdax only with --force */
 static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 			     const char *name, const struct reconfigure_opts *o)
@@ -123,12 +137,7 @@ static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 		return EXIT_OK;
 	}
 	rc = memplug_namespace_to_devdax(ctx, name);
-	if (rc)
-		return report_fail(r, EXIT_ERROR, "error", "%s",
-				   memplug_get_error(ctx));
-	r->changed = true;
-	memplug_scan(ctx);
-	return EXIT_OK;
+	return applied(ctx, r, rc);
 }
 
 static int check_memmap_request(struct memplug_ctx *ctx, struct report *r,
@@ -218,12 +227,7 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 		rc = memplug_dax_enable_ram_online(src, o->action.online_type);
 	else
 		rc = memplug_dax_enable_ram(src);
-	if (rc)
-		return report_fail(r, EXIT_ERROR, "error", "%s",
-				   memplug_get_error(ctx));
-	r->changed = true;
-	memplug_scan(ctx);
-	return EXIT_OK;
+	return applied(ctx, r, rc);
 }
 
 /* the blocks of a system-ram source: online, in the wanted zone */
@@ -262,12 +266,7 @@ static int offline_and_unbind(struct memplug_ctx *ctx, struct report *r,
 	report_step(r, "unbind %s from kmem", t->source);
 	if (o->action.dry_run)
 		return EXIT_OK;
-	if (memplug_dax_disable(target_source(ctx, t)))
-		return report_fail(r, EXIT_ERROR, "error", "%s",
-				   memplug_get_error(ctx));
-	r->changed = true;
-	memplug_scan(ctx);
-	return EXIT_OK;
+	return applied(ctx, r, memplug_dax_disable(target_source(ctx, t)));
 }
 
 static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
@@ -336,12 +335,7 @@ static int wanted_devdax(struct memplug_ctx *ctx, struct report *r,
 		r->result = "planned";
 		return EXIT_OK;
 	}
-	if (memplug_dax_enable_devdax(src))
-		return report_fail(r, EXIT_ERROR, "error", "%s",
-				   memplug_get_error(ctx));
-	r->changed = true;
-	memplug_scan(ctx);
-	return EXIT_OK;
+	return applied(ctx, r, memplug_dax_enable_devdax(src));
 }
 
 static int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
