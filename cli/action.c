@@ -490,7 +490,7 @@ int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 	free(blocks);
 out:
 	if (!o->dry_run && r->changed)
-		memplug_scan(ctx);
+		memplug_refresh(ctx);
 	if (o->dry_run)
 		json_object_object_add(r->obj, "after", NULL);
 	else

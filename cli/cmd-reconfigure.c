@@ -247,6 +247,8 @@ static int online_blocks(struct memplug_ctx *ctx, struct report *r,
 	if (!rc)
 		rc = phase_fix_zones(ctx, r, blocks, nr, &o->action);
 	free(blocks);
+	if (r->changed && !o->action.dry_run)
+		memplug_refresh(ctx);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -92,6 +93,7 @@ unsigned int zone_mask_parse(const char *text, enum memplug_zone *first)
 	return mask;
 }
 
+/* one sysfs value, trailing newline and blanks cut; NULL if unreadable */
 static char *read_at(int dirfd, const char *name)
 {
 	char buf[256];
@@ -111,66 +113,70 @@ static char *read_at(int dirfd, const char *name)
 	return strdup(buf);
 }
 
-/* a nodeN link whose target does not exist counts as no node */
-static int block_node(int dirfd)
-{
-	struct dirent *de;
-	int fd, node = -1;
-	DIR *dir;
-
-	fd = dup(dirfd);
-	if (fd < 0)
-		return -1;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(dir))) {
-		char *end;
-		long n;
-
-		if (strncmp(de->d_name, "node", 4) || !de->d_name[4])
-			continue;
-		n = strtol(de->d_name + 4, &end, 10);
-		if (*end || n < 0)
-			continue;
-		if (faccessat(dirfd, de->d_name, F_OK, 0) == 0)
-			node = (int)n;
-		break;
-	}
-	closedir(dir);
-	return node;
-}
-
+/*
+ * state and valid_zones, opened by a path relative to the memory
+ * directory: six system calls per block.  The node comes from the node
+ * directories (block_nodes()) and removable only when asked for.
+ */
 int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 {
-	char name[32], *text;
-	int dirfd;
+	char path[64], *text;
+	int n;
 
-	snprintf(name, sizeof(name), "memory%lu", block->id);
-	dirfd = openat(memfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return -errno;
 	block->ctx = ctx;
-	text = read_at(dirfd, "state");
+	n = snprintf(path, sizeof(path), "memory%lu/", block->id);
+	strcpy(path + n, "state");
+	text = read_at(memfd, path);
+	if (!text && errno == ENOENT) {
+		path[n - 1] = '\0';
+		if (faccessat(memfd, path, F_OK, 0) && errno == ENOENT)
+			return -ENOENT; /* the block went away */
+		path[n - 1] = '/';
+	}
 	block->state = state_parse(text);
 	free(text);
-	block->valid_zones = read_at(dirfd, "valid_zones");
+	strcpy(path + n, "valid_zones");
+	block->valid_zones = read_at(memfd, path);
 	block->zone_mask = zone_mask_parse(block->valid_zones, &block->zone);
 	/* an online block names one zone, or "none" */
 	if (block->state == MEMPLUG_BLOCK_ONLINE && block->zone_mask &&
 	    (block->zone_mask & (block->zone_mask - 1)))
 		block->zone = MEMPLUG_ZONE_UNKNOWN;
-	text = read_at(dirfd, "removable");
-	block->removable = !text	      ? MEMPLUG_UNKNOWN :
-			   !strcmp(text, "1") ? MEMPLUG_YES :
-			   !strcmp(text, "0") ? MEMPLUG_NO :
-						MEMPLUG_UNKNOWN;
-	free(text);
-	block->node = block_node(dirfd);
-	close(dirfd);
 	return 0;
+}
+
+/*
+ * Each nodeN directory links the memory blocks it holds: a few
+ * getdents() per node instead of a directory scan per block.  A block
+ * whose node does not exist has none (-1).
+ */
+static void block_nodes(struct memplug_ctx *ctx)
+{
+	char *path = root_path(ctx, SYSFS_NODE);
+	struct dirent *de, *me;
+	DIR *dir, *ndir;
+
+	dir = path ? opendir(path) : NULL;
+	free(path);
+	while (dir && (de = readdir(dir))) {
+		int nid = name_number(de->d_name, "node");
+
+		ndir = nid < 0 ? NULL : opendir_at(dir, de->d_name);
+		while (ndir && (me = readdir(ndir))) {
+			int id = name_number(me->d_name, "memory");
+			struct memplug_block *block =
+				id < 0 ? NULL :
+					 memplug_block_get_by_id(ctx, id);
+
+			/* a block spanning nodes counts for the lowest */
+			if (block && (block->node < 0 || nid < block->node))
+				block->node = nid;
+		}
+		if (ndir)
+			closedir(ndir);
+	}
+	if (dir)
+		closedir(dir);
 }
 
 static int cmp_block(const void *a, const void *b)
@@ -218,8 +224,11 @@ int scan_blocks(struct memplug_ctx *ctx)
 			ctx->blocks = grow;
 		}
 		memset(&ctx->blocks[ctx->nr_blocks], 0, sizeof(*ctx->blocks));
+		ctx->blocks[ctx->nr_blocks].node = -1;
+		ctx->blocks[ctx->nr_blocks].removable = REMOVABLE_UNREAD;
 		ctx->blocks[ctx->nr_blocks++].id = id;
 	}
+	ctx->removable = REMOVABLE_UNREAD;
 	memfd = dirfd(dir);
 	qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks), cmp_block);
 	for (i = 0; i < ctx->nr_blocks && !rc; i++) {
@@ -228,6 +237,8 @@ int scan_blocks(struct memplug_ctx *ctx)
 			rc = 0;
 	}
 	closedir(dir);
+	if (!rc)
+		block_nodes(ctx);
 	return rc;
 }
 
@@ -312,9 +323,36 @@ MEMPLUG_EXPORT bool memplug_block_can_online_to(struct memplug_block *block,
 	       zone < MEMPLUG_ZONE_NONE && (block->zone_mask & (1u << zone));
 }
 
+/* removable is a per-kernel constant since 5.7 (commit 53cdc1cb29e8) */
+static bool removable_is_global(struct memplug_ctx *ctx)
+{
+	unsigned int major = 0, minor = 0;
+
+	return ctx->kernel_release &&
+	       sscanf(ctx->kernel_release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 7));
+}
+
 MEMPLUG_EXPORT enum memplug_tristate
 memplug_block_is_removable(struct memplug_block *block)
 {
+	struct memplug_ctx *ctx = block->ctx;
+	char *path, *text;
+
+	if (block->removable != REMOVABLE_UNREAD)
+		return block->removable;
+	if (ctx->removable != REMOVABLE_UNREAD && removable_is_global(ctx))
+		return block->removable = ctx->removable;
+	path = root_path(ctx, SYSFS_MEMORY "/memory%lu/removable", block->id);
+	text = path ? read_text(ctx, path) : NULL;
+	block->removable = !text	      ? MEMPLUG_UNKNOWN :
+			   !strcmp(text, "1") ? MEMPLUG_YES :
+			   !strcmp(text, "0") ? MEMPLUG_NO :
+						MEMPLUG_UNKNOWN;
+	free(text);
+	free(path);
+	if (block->removable != MEMPLUG_UNKNOWN)
+		ctx->removable = block->removable;
 	return block->removable;
 }
 

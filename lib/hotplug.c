@@ -62,7 +62,6 @@ MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
 {
 	struct memplug_ctx *ctx = block->ctx;
 	char *path = root_path(ctx, SYSFS_MEMORY);
-	struct memplug_source *src = block->source;
 	int fd, rc;
 
 	if (!path)
@@ -74,7 +73,6 @@ MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
 	free(block->valid_zones);
 	block->valid_zones = NULL;
 	rc = block_read(ctx, fd, block);
-	block->source = src;
 	close(fd);
 	return rc;
 }

@@ -3,8 +3,11 @@
  * the capabilities of the running kernel. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "private.h"
 
 static char *read_rel(struct memplug_ctx *ctx, const char *rel)
@@ -54,30 +57,82 @@ static char *read_big(struct memplug_ctx *ctx, const char *rel)
 	return buf;
 }
 
+/*
+ * /proc/kallsyms runs to megabytes and the kernel formats it per read():
+ * read it in large chunks, keeping the tail of each chunk so that a name
+ * cut in two is still found.
+ */
 static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
 {
-	char *path = root_path(ctx, "proc/kallsyms"), *line = NULL;
-	size_t slen = strlen(symbol), len = 0;
+	char *path = root_path(ctx, "proc/kallsyms"), *buf, needle[128];
+	size_t nlen, keep = 0, size = 256 * 1024;
 	bool found = false;
 	ssize_t n;
-	FILE *f;
+	int fd;
 
-	if (!path)
-		return false;
-	f = fopen(path, "re");
+	nlen = (size_t)snprintf(needle, sizeof(needle), " %s\n", symbol);
+	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	free(path);
-	if (!f)
-		return false;
-	while (!found && (n = getline(&line, &len, f)) > 0) {
-		char *name = strrchr(line, ' ');
+	if (fd < 0 || nlen >= sizeof(needle))
+		goto out;
+	buf = malloc(size);
+	while (buf && !found && (n = read(fd, buf + keep, size - keep)) > 0) {
+		size_t len = keep + (size_t)n;
 
-		if (name && !strncmp(name + 1, symbol, slen) &&
-		    (name[1 + slen] == '\n' || name[1 + slen] == '\0' ||
-		     name[1 + slen] == '\t'))
-			found = true;
+		found = memmem(buf, len, needle, nlen) != NULL;
+		keep = len < nlen ? len : nlen;
+		memmove(buf, buf + len - keep, keep);
 	}
-	free(line);
-	fclose(f);
+	free(buf);
+out:
+	if (fd >= 0)
+		close(fd);
+	return found;
+}
+
+/*
+ * Reading kallsyms costs most of a second on a slow machine, and its
+ * answer holds until the next boot: keep it in <root>/run/memplug/kallsyms
+ * as "BOOT_ID SYMBOL 0|1".  Without a boot_id nothing is kept; a cache
+ * that cannot be written (not root) only costs the next run the read.
+ */
+static bool kallsyms_has_cached(struct memplug_ctx *ctx, const char *symbol)
+{
+	char *boot_id = read_rel(ctx, "proc/sys/kernel/random/boot_id");
+	char *path = root_path(ctx, "run/memplug/kallsyms"), *tmp = NULL;
+	char *cached = NULL, line[256];
+	bool found;
+	FILE *f;
+	int n;
+
+	if (!boot_id || !path || strlen(boot_id) > 64) {
+		found = kallsyms_has(ctx, symbol);
+		goto out;
+	}
+	cached = read_text(ctx, path);
+	n = snprintf(line, sizeof(line), "%s %s ", boot_id, symbol);
+	if (cached && n < (int)sizeof(line) && !strncmp(cached, line, n) &&
+	    (cached[n] == '0' || cached[n] == '1') && !cached[n + 1]) {
+		found = cached[n] == '1';
+		goto out;
+	}
+	found = kallsyms_has(ctx, symbol);
+	if (asprintf(&tmp, "%s.%d", path, (int)getpid()) < 0) {
+		tmp = NULL;
+		goto out;
+	}
+	f = fopen(tmp, "we");
+	if (f) {
+		bool ok = fprintf(f, "%s%d\n", line, found) > 0;
+
+		if (fclose(f) || !ok || rename(tmp, path))
+			unlink(tmp);
+	}
+out:
+	free(tmp);
+	free(cached);
+	free(path);
+	free(boot_id);
 	return found;
 }
 
@@ -99,24 +154,28 @@ static const char *cmdline_param(const char *cmdline, const char *key)
  * each trace it may leave: the boot parameter, a module parameter, or the
  * kernel function that does the deferred work.
  */
-static void detect_parallel(struct memplug_ctx *ctx, const char *cmdline)
+static void detect_parallel(struct memplug_ctx *ctx)
 {
-	const char *val =
-		cmdline ? cmdline_param(cmdline, "parallel_hotplug_ratio") :
-			  NULL;
-	char *path, *text;
+	char *cmdline, *path, *text;
+	const char *val;
 	struct dirent *de;
 	DIR *dir;
 
+	if (ctx->parallel_detected)
+		return;
+	ctx->parallel_detected = true;
 	ctx->parallel_hotplug_ratio = -1;
+	cmdline = read_rel(ctx, "proc/cmdline");
+	val = cmdline ? cmdline_param(cmdline, "parallel_hotplug_ratio") : NULL;
 	if (val) {
 		ctx->parallel_onlining = true;
 		ctx->parallel_hotplug_ratio = strtol(val, NULL, 10);
 		ctx->parallel_evidence = "cmdline";
 	}
+	free(cmdline);
 	path = root_path(ctx, "sys/module");
 	dir = path ? opendir(path) : NULL;
-	while (dir && (de = readdir(dir))) {
+	while (dir && !ctx->parallel_onlining && (de = readdir(dir))) {
 		char *param;
 
 		if (de->d_name[0] == '.')
@@ -138,7 +197,7 @@ static void detect_parallel(struct memplug_ctx *ctx, const char *cmdline)
 		closedir(dir);
 	free(path);
 	if (!ctx->parallel_onlining &&
-	    kallsyms_has(ctx, "deferred_online_memory")) {
+	    kallsyms_has_cached(ctx, "deferred_online_memory")) {
 		ctx->parallel_onlining = true;
 		ctx->parallel_evidence = "kallsyms";
 	}
@@ -149,7 +208,7 @@ static void detect_parallel(struct memplug_ctx *ctx, const char *cmdline)
 
 int scan_kernel(struct memplug_ctx *ctx)
 {
-	char *path, *text, *cmdline;
+	char *path, *text;
 	int rc;
 
 	path = root_path(ctx, SYSFS_MEMORY "/block_size_bytes");
@@ -186,19 +245,22 @@ int scan_kernel(struct memplug_ctx *ctx)
 	ctx->memory_probe = path && path_exists(ctx, path);
 	free(path);
 
-	cmdline = read_rel(ctx, "proc/cmdline");
-	detect_parallel(ctx, cmdline);
-	free(cmdline);
+	kernel_counters(ctx);
+	/* set by scan_devices(), which sees the dax devices */
+	ctx->dax_memmap_knob = MEMPLUG_UNKNOWN;
+	return 0;
+}
 
-	text = read_big(ctx, "proc/vmstat");
+/* the memmap page counts in /proc/vmstat (6.11+) */
+void kernel_counters(struct memplug_ctx *ctx)
+{
+	char *text = read_big(ctx, "proc/vmstat");
+
 	ctx->nr_memmap_pages = text ? vmstat_value(text, "nr_memmap_pages") :
 				      -1;
 	ctx->nr_memmap_boot_pages =
 		text ? vmstat_value(text, "nr_memmap_boot_pages") : -1;
 	free(text);
-	/* set by scan_devices(), which sees the dax devices */
-	ctx->dax_memmap_knob = MEMPLUG_UNKNOWN;
-	return 0;
 }
 
 void free_kernel(struct memplug_ctx *ctx)
@@ -209,8 +271,7 @@ void free_kernel(struct memplug_ctx *ctx)
 	free(ctx->online_policy);
 	ctx->kernel_release = ctx->auto_online_blocks = NULL;
 	ctx->memmap_on_memory = ctx->online_policy = NULL;
-	ctx->parallel_onlining = false;
-	ctx->parallel_evidence = NULL;
+	/* the parallel interface is a fact of the boot: kept for the ctx */
 }
 
 MEMPLUG_EXPORT uint64_t memplug_get_block_size(struct memplug_ctx *ctx)
@@ -252,17 +313,20 @@ memplug_has_dax_memmap_knob(struct memplug_ctx *ctx)
 
 MEMPLUG_EXPORT bool memplug_has_parallel_onlining(struct memplug_ctx *ctx)
 {
+	detect_parallel(ctx);
 	return ctx->parallel_onlining;
 }
 
 MEMPLUG_EXPORT long memplug_get_parallel_hotplug_ratio(struct memplug_ctx *ctx)
 {
+	detect_parallel(ctx);
 	return ctx->parallel_hotplug_ratio;
 }
 
 MEMPLUG_EXPORT const char *
 memplug_get_parallel_evidence(struct memplug_ctx *ctx)
 {
+	detect_parallel(ctx);
 	return ctx->parallel_evidence;
 }
 

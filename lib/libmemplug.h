@@ -55,6 +55,14 @@ bool memplug_is_live(struct memplug_ctx *ctx);
  * negative errno and memplug_get_error() names what was wrong.
  */
 int memplug_scan(struct memplug_ctx *ctx);
+/*
+ * memplug_refresh - after block writes made through this context
+ * (memplug_block_online() and friends): re-read node and zone page counts
+ * and vmstat, and place the memmap again.  Blocks keep the states the
+ * writes gave them and every pointer stays valid; a change made by someone
+ * else needs memplug_scan().
+ */
+int memplug_refresh(struct memplug_ctx *ctx);
 /* one line naming the last failure ("... : No such file or directory") */
 const char *memplug_get_error(struct memplug_ctx *ctx);
 

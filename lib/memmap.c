@@ -54,6 +54,7 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 
 	m->location = MEMPLUG_MEMMAP_NODE;
 	m->node = memmap_node(ctx, src);
+	m->observed = false;
 	switch (src->type) {
 	case MEMPLUG_SOURCE_BOOT:
 		m->node = src->nr_blocks ? src->blocks[0]->node : -1;

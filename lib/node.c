@@ -98,13 +98,9 @@ int scan_nodes(struct memplug_ctx *ctx)
 	free(path);
 	/* a kernel without NUMA support has no node directory */
 	while (dir && (de = readdir(dir))) {
-		char *end;
-		long id;
+		int id = name_number(de->d_name, "node");
 
-		if (strncmp(de->d_name, "node", 4) || !de->d_name[4])
-			continue;
-		id = strtol(de->d_name + 4, &end, 10);
-		if (*end || id < 0)
+		if (id < 0)
 			continue;
 		if (ctx->nr_nodes == cap) {
 			struct memplug_node *grow;
@@ -118,15 +114,29 @@ int scan_nodes(struct memplug_ctx *ctx)
 			ctx->nodes = grow;
 		}
 		memset(&ctx->nodes[ctx->nr_nodes], 0, sizeof(*ctx->nodes));
-		ctx->nodes[ctx->nr_nodes++].id = (int)id;
+		ctx->nodes[ctx->nr_nodes++].id = id;
 	}
 	if (dir)
 		closedir(dir);
 	qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
-	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++) {
+	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++)
 		ctx->nodes[i].ctx = ctx;
-		ctx->nodes[i].mem_total =
-			node_meminfo_total(ctx, ctx->nodes[i].id);
+	node_counters(ctx);
+	return 0;
+}
+
+/* what block state changes move: MemTotal, block counts, zone pages */
+void node_counters(struct memplug_ctx *ctx)
+{
+	unsigned long i;
+
+	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++) {
+		struct memplug_node *node = &ctx->nodes[i];
+
+		node->mem_total = node_meminfo_total(ctx, node->id);
+		node->nr_blocks = node->nr_online = 0;
+		memset(node->has_zone, 0, sizeof(node->has_zone));
+		memset(node->zones, 0, sizeof(node->zones));
 	}
 	for (i = 0; i < ctx->nr_blocks; i++) {
 		struct memplug_block *block = &ctx->blocks[i];
@@ -140,7 +150,6 @@ int scan_nodes(struct memplug_ctx *ctx)
 			node->nr_online++;
 	}
 	scan_zoneinfo(ctx);
-	return 0;
 }
 
 void free_nodes(struct memplug_ctx *ctx)

@@ -2,6 +2,7 @@
 #ifndef _MEMPLUG_PRIVATE_H_
 #define _MEMPLUG_PRIVATE_H_
 
+#include <dirent.h>
 #include <stdio.h>
 #include <syslog.h>
 #include "libmemplug.h"
@@ -19,6 +20,9 @@
 #define MEMMAP_DIVISOR 64
 #define PAGE_SIZE_4K 4096ULL
 
+/* removable is read on first use: lsmem shows it, nothing else needs it */
+#define REMOVABLE_UNREAD (-2)
+
 struct memplug_block {
 	struct memplug_ctx *ctx;
 	unsigned long id;
@@ -27,7 +31,7 @@ struct memplug_block {
 	enum memplug_zone zone;
 	unsigned int zone_mask; /* every zone named in valid_zones */
 	char *valid_zones;
-	enum memplug_tristate removable;
+	int removable; /* enum memplug_tristate, or REMOVABLE_UNREAD */
 	struct memplug_source *source;
 };
 
@@ -105,6 +109,7 @@ struct memplug_ctx {
 	char *online_policy;
 	long auto_movable_ratio;
 	enum memplug_tristate dax_memmap_knob;
+	bool parallel_detected; /* once per ctx, on first use */
 	bool parallel_onlining;
 	long parallel_hotplug_ratio;
 	const char *parallel_evidence;
@@ -112,6 +117,7 @@ struct memplug_ctx {
 	long long nr_memmap_pages;
 	long long nr_memmap_boot_pages;
 
+	int removable; /* the kernel-wide value (5.7+), REMOVABLE_UNREAD */
 	struct memplug_block *blocks; /* sorted by id */
 	unsigned long nr_blocks;
 	struct memplug_node *nodes; /* sorted by id */
@@ -158,6 +164,10 @@ int read_u64(struct memplug_ctx *ctx, const char *path, int base,
 int read_int(struct memplug_ctx *ctx, const char *path, int *val);
 int write_text(struct memplug_ctx *ctx, const char *path, const char *text);
 bool path_exists(struct memplug_ctx *ctx, const char *path);
+/* a subdirectory of an open directory, or NULL */
+DIR *opendir_at(DIR *parent, const char *name);
+/* N of a directory entry named PREFIXN ("node3", "memory42"), or -1 */
+int name_number(const char *name, const char *prefix);
 /* the last component of a symlink's target, NULL + errno */
 char *link_basename(struct memplug_ctx *ctx, const char *path);
 /* the symlink target resolved to a path relative to the root, or NULL */
@@ -167,6 +177,8 @@ int parse_u64(const char *text, int base, uint64_t *val);
 /* per-file scanners, called by memplug_scan() in this order */
 int scan_kernel(struct memplug_ctx *ctx);
 int scan_blocks(struct memplug_ctx *ctx);
+void node_counters(struct memplug_ctx *ctx);
+void kernel_counters(struct memplug_ctx *ctx);
 int scan_nodes(struct memplug_ctx *ctx);
 int scan_iomem(struct memplug_ctx *ctx);
 int scan_devices(struct memplug_ctx *ctx);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1
 /*
  * Memory sources: who owns each block.  Dax devices claim their ranges
- * first (scan_devices); the rest is an ACPI memory device (the block links
- * to it as firmware_node), a virtio-mem device (its iomem range), or boot
+ * first (scan_devices); the rest is an ACPI memory device (it links the
+ * block as physical_node), a virtio-mem device (its iomem range), or boot
  * memory, grouped per node.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "private.h"
 
 struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
@@ -92,22 +95,59 @@ static const struct iomem_range *iomem_ram(struct memplug_ctx *ctx,
 	return NULL;
 }
 
-static struct memplug_source *classify(struct memplug_ctx *ctx,
-				       struct memplug_block *block)
+/*
+ * ACPI memory devices (PNP0C80) link each of their blocks as
+ * physical_node, physical_node1, ... (the block links back as
+ * firmware_node): a walk over the devices instead of a readlink per
+ * block.  Returns the device of each block, indexed like ctx->blocks.
+ */
+static char **acpi_dimms(struct memplug_ctx *ctx)
+{
+	char *path = root_path(ctx, "sys/bus/acpi/devices"), *link;
+	char **names =
+		calloc(ctx->nr_blocks ? ctx->nr_blocks : 1, sizeof(*names));
+	struct dirent *de, *pe;
+	DIR *dir, *ddir;
+
+	dir = path && names ? opendir(path) : NULL;
+	while (dir && (de = readdir(dir))) {
+		ddir = strncmp(de->d_name, "PNP0C80:", 8) ?
+			       NULL :
+			       opendir_at(dir, de->d_name);
+		while (ddir && (pe = readdir(ddir))) {
+			struct memplug_block *block = NULL;
+			char *base;
+
+			if (strncmp(pe->d_name, "physical_node", 13))
+				continue;
+			link = root_path(ctx, "sys/bus/acpi/devices/%s/%s",
+					 de->d_name, pe->d_name);
+			base = link ? link_basename(ctx, link) : NULL;
+			free(link);
+			if (base && name_number(base, "memory") >= 0)
+				block = memplug_block_get_by_id(
+					ctx, name_number(base, "memory"));
+			if (block && !names[block - ctx->blocks])
+				names[block - ctx->blocks] = strdup(de->d_name);
+			free(base);
+		}
+		if (ddir)
+			closedir(ddir);
+	}
+	if (dir)
+		closedir(dir);
+	free(path);
+	return names;
+}
+
+static struct memplug_source *
+classify(struct memplug_ctx *ctx, struct memplug_block *block, const char *dimm)
 {
 	const struct iomem_range *ram;
-	char *link, *acpi, name[32];
-	struct memplug_source *src;
+	char name[32];
 
-	link = root_path(ctx, SYSFS_MEMORY "/memory%lu/firmware_node",
-			 block->id);
-	acpi = link ? link_basename(ctx, link) : NULL;
-	free(link);
-	if (acpi) {
-		src = get_source(ctx, acpi, MEMPLUG_SOURCE_DIMM);
-		free(acpi);
-		return src;
-	}
+	if (dimm)
+		return get_source(ctx, dimm, MEMPLUG_SOURCE_DIMM);
 	ram = iomem_ram(ctx, memplug_block_get_start(block));
 	if (ram && !strcmp(ram->name, "System RAM (virtio_mem)"))
 		return get_source(ctx, ram->parent ? ram->parent : "virtio-mem",
@@ -140,18 +180,27 @@ static int cmp_source(const void *a, const void *b)
 
 int scan_sources(struct memplug_ctx *ctx)
 {
+	char **dimms = acpi_dimms(ctx);
 	unsigned long i;
+	int rc = 0;
 
-	for (i = 0; i < ctx->nr_blocks; i++) {
+	if (!dimms)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_blocks && !rc; i++) {
 		struct memplug_block *block = &ctx->blocks[i];
 		struct memplug_source *src;
 
 		if (block->source)
 			continue;
-		src = classify(ctx, block);
+		src = classify(ctx, block, dimms[i]);
 		if (!src || source_add_block(src, block))
-			return -ENOMEM;
+			rc = -ENOMEM;
 	}
+	for (i = 0; i < ctx->nr_blocks; i++)
+		free(dimms[i]);
+	free(dimms);
+	if (rc)
+		return rc;
 	for (i = 0; i < (unsigned long)ctx->nr_sources; i++) {
 		struct memplug_source *src = ctx->sources[i];
 

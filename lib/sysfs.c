@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1
 /* File access below the sysfs root: the only place that builds paths. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -165,4 +166,27 @@ char *link_resolve(struct memplug_ctx *ctx, const char *path)
 	rel = strdup(real + rlen + 1);
 	free(real);
 	return rel;
+}
+
+DIR *opendir_at(DIR *parent, const char *name)
+{
+	int fd =
+		openat(dirfd(parent), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!dir && fd >= 0)
+		close(fd);
+	return dir;
+}
+
+int name_number(const char *name, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	char *end;
+	long n;
+
+	if (strncmp(name, prefix, len) || name[len] < '0' || name[len] > '9')
+		return -1;
+	n = strtol(name + len, &end, 10);
+	return *end || n > INT_MAX ? -1 : (int)n;
 }

@@ -396,6 +396,12 @@ class Machine:
             self.w(d + "/status", "15\n")
             self.w(d + "/uid", "%s\n" % dimm["uid"])
             self.w(d + "/uevent", "MODALIAS=acpi:PNP0C80:\n")
+            self.link("sys/bus/acpi/devices/" + name, d)
+            # acpi_bind_one(): physical_node, physical_node1, ... per block
+            ids = sorted(b.idx for b in self.blocks.values() if b.firmware_node == d)
+            for i, idx in enumerate(ids):
+                self.link(d + "/physical_node" + (str(i) if i else ""),
+                          "sys/devices/system/memory/memory%d" % idx)
 
     def _write_nd(self):
         for rname, r in self.nd_regions.items():

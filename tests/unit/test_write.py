@@ -85,6 +85,36 @@ class WritePaths(unittest.TestCase):
         self.assertFalse(j["system"]["capabilities"]["parallel_onlining"])
         self.assertEqual(j["system"]["online_path"], "ordered-writes")
 
+    def test_kallsyms_answer_kept_per_boot(self):
+        # no cmdline or module trace: only kallsyms says "parallel"
+        m = st.build("cxl-host-parallel")
+        m.cmdline = m.cmdline.replace(" parallel_hotplug_ratio=2", "")
+        root = self.build(m)
+        os.makedirs(os.path.join(root, "run/memplug"))
+        boot_id = "proc/sys/kernel/random/boot_id"
+        os.makedirs(os.path.join(root, os.path.dirname(boot_id)))
+        with open(os.path.join(root, boot_id), "w") as f:
+            f.write("3f1c2a9e-0b7d-4c55-9e43-1d2f6a7b8c90\n")
+
+        def evidence():
+            rc, j, err = self.run_mp(root, "list", "-s")
+            self.assertEqual(rc, 0, err)
+            caps = j["system"]["capabilities"]
+            return caps["parallel_onlining"], caps["parallel_evidence"]
+
+        self.assertEqual(evidence(), (True, "kallsyms"))
+        self.assertEqual(self.read(root, "run/memplug/kallsyms"),
+                         "3f1c2a9e-0b7d-4c55-9e43-1d2f6a7b8c90 deferred_online_memory 1")
+        # same boot: the kept answer holds even if kallsyms is unreadable
+        os.unlink(os.path.join(root, "proc/kallsyms"))
+        self.assertEqual(evidence(), (True, "kallsyms"))
+        # another boot: read again (and there is no kallsyms now)
+        with open(os.path.join(root, boot_id), "w") as f:
+            f.write("00000000-1111-2222-3333-444444444444\n")
+        self.assertEqual(evidence(), (False, None))
+        self.assertEqual(self.read(root, "run/memplug/kallsyms"),
+                         "00000000-1111-2222-3333-444444444444 deferred_online_memory 0")
+
     def test_kernel_auto_path_restores_auto_online_blocks(self):
         root = self.build(devdax_vm())
         aob = "sys/devices/system/memory/auto_online_blocks"
