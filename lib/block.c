@@ -113,10 +113,48 @@ static char *read_at(int dirfd, const char *name)
 	return strdup(buf);
 }
 
+static void zones_parse(struct memplug_block *block, char *text)
+{
+	free(block->valid_zones);
+	block->valid_zones = text;
+	block->zone_mask = zone_mask_parse(text, &block->zone);
+	/* an online block names one zone, or "none" */
+	if (block->state == MEMPLUG_BLOCK_ONLINE && block->zone_mask &&
+	    (block->zone_mask & (block->zone_mask - 1)))
+		block->zone = MEMPLUG_ZONE_UNKNOWN;
+	block->zones_read = true;
+}
+
 /*
- * state and valid_zones, opened by a path relative to the memory
- * directory: six system calls per block.  The node comes from the node
- * directories (block_nodes()) and removable only when asked for.
+ * valid_zones of an offline block is computed by the kernel on each read
+ * and only matters to whoever asks where the block may go: read it then.
+ */
+void block_zones(struct memplug_block *block)
+{
+	char *path;
+
+	if (block->zones_read)
+		return;
+	path = root_path(block->ctx, SYSFS_MEMORY "/memory%lu/valid_zones",
+			 block->id);
+	zones_parse(block, path ? read_text(block->ctx, path) : NULL);
+	free(path);
+}
+
+void block_zones_forget(struct memplug_block *block)
+{
+	free(block->valid_zones);
+	block->valid_zones = NULL;
+	block->zone = MEMPLUG_ZONE_UNKNOWN;
+	block->zone_mask = 0;
+	block->zones_read = false;
+}
+
+/*
+ * state, and valid_zones unless the block is offline, opened by paths
+ * relative to the memory directory: three or six system calls per block.
+ * The node comes from the node directories (block_nodes()) and removable
+ * only when asked for.
  */
 int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 {
@@ -135,13 +173,11 @@ int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 	}
 	block->state = state_parse(text);
 	free(text);
+	block_zones_forget(block);
+	if (block->state == MEMPLUG_BLOCK_OFFLINE)
+		return 0;
 	strcpy(path + n, "valid_zones");
-	block->valid_zones = read_at(memfd, path);
-	block->zone_mask = zone_mask_parse(block->valid_zones, &block->zone);
-	/* an online block names one zone, or "none" */
-	if (block->state == MEMPLUG_BLOCK_ONLINE && block->zone_mask &&
-	    (block->zone_mask & (block->zone_mask - 1)))
-		block->zone = MEMPLUG_ZONE_UNKNOWN;
+	zones_parse(block, read_at(memfd, path));
 	return 0;
 }
 
@@ -307,20 +343,24 @@ MEMPLUG_EXPORT int memplug_block_get_node(struct memplug_block *block)
 MEMPLUG_EXPORT enum memplug_zone
 memplug_block_get_zone(struct memplug_block *block)
 {
+	block_zones(block);
 	return block->zone;
 }
 
 MEMPLUG_EXPORT const char *
 memplug_block_get_valid_zones(struct memplug_block *block)
 {
+	block_zones(block);
 	return block->valid_zones;
 }
 
 MEMPLUG_EXPORT bool memplug_block_can_online_to(struct memplug_block *block,
 						enum memplug_zone zone)
 {
-	return block->state == MEMPLUG_BLOCK_OFFLINE &&
-	       zone < MEMPLUG_ZONE_NONE && (block->zone_mask & (1u << zone));
+	if (block->state != MEMPLUG_BLOCK_OFFLINE || zone >= MEMPLUG_ZONE_NONE)
+		return false;
+	block_zones(block);
+	return block->zone_mask & (1u << zone);
 }
 
 /* removable is a per-kernel constant since 5.7 (commit 53cdc1cb29e8) */

@@ -70,8 +70,6 @@ MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
 	free(path);
 	if (fd < 0)
 		return -errno;
-	free(block->valid_zones);
-	block->valid_zones = NULL;
 	rc = block_read(ctx, fd, block);
 	close(fd);
 	return rc;
@@ -87,12 +85,19 @@ MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 	if (rc) {
 		memplug_block_refresh(block);
 	} else {
+		enum memplug_zone zone = memplug_online_type_zone(type);
+
 		block->state = MEMPLUG_BLOCK_ONLINE;
-		block->zone = memplug_online_type_zone(type);
-		if (block->zone == MEMPLUG_ZONE_UNKNOWN)
+		block_zones_forget(block);
+		if (zone == MEMPLUG_ZONE_UNKNOWN) {
 			memplug_block_refresh(block);
-		else
-			block->zone_mask = 1u << block->zone;
+		} else {
+			/* what valid_zones of an online block reads */
+			block->zone = zone;
+			block->zone_mask = 1u << zone;
+			block->valid_zones = strdup(memplug_zone_name(zone));
+			block->zones_read = true;
+		}
 	}
 	return rc;
 }
@@ -101,10 +106,12 @@ MEMPLUG_EXPORT int memplug_block_offline(struct memplug_block *block)
 {
 	int rc = write_state(block, "offline");
 
-	if (rc)
+	if (rc) {
 		memplug_block_refresh(block);
-	else
+	} else {
 		block->state = MEMPLUG_BLOCK_OFFLINE;
+		block_zones_forget(block); /* read again when asked */
+	}
 	return rc;
 }
 

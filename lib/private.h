@@ -31,6 +31,7 @@ struct memplug_block {
 	enum memplug_zone zone;
 	unsigned int zone_mask; /* every zone named in valid_zones */
 	char *valid_zones;
+	bool zones_read; /* valid_zones, zone_mask and zone */
 	int removable; /* enum memplug_tristate, or REMOVABLE_UNREAD */
 	struct memplug_source *source;
 };
@@ -164,6 +165,9 @@ int read_u64(struct memplug_ctx *ctx, const char *path, int base,
 int read_int(struct memplug_ctx *ctx, const char *path, int *val);
 int write_text(struct memplug_ctx *ctx, const char *path, const char *text);
 bool path_exists(struct memplug_ctx *ctx, const char *path);
+/* block.c: read valid_zones if not yet read; drop what was read */
+void block_zones(struct memplug_block *block);
+void block_zones_forget(struct memplug_block *block);
 /* a subdirectory of an open directory, or NULL */
 DIR *opendir_at(DIR *parent, const char *name);
 /* N of a directory entry named PREFIXN ("node3", "memory42"), or -1 */

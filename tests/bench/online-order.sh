@@ -100,6 +100,7 @@ r=1
 while [ $r -le $RECONF_ROUNDS ]; do
 	step "reconfigure round $r"
 	timed reconfigure_memplug_r$r memplug reconfigure "$dev" --mode=system-ram --zone=movable
+	log "memplug reconfigure round $r: timings_ms $(/usr/bin/jq -c '.targets[0].timings_ms' $OUT)"
 	assert_eq "$(dax_driver "$dev")" kmem "memplug reconfigure: kmem"
 	assert_ge "$(n_online)" $((BOOT_ONLINE + 500)) "memplug reconfigure: blocks online"
 	back_to_devdax
@@ -159,12 +160,21 @@ while [ $r -le $ROUNDS ]; do
 done
 
 # ------------------------------------------------------------ scaling
-# the top K blocks only: memplug (descending) vs a raw ascending loop
+# The top K blocks only (8, 16, 32 GiB; the 64 GiB figures are the rounds
+# above): memplug (descending), a raw ascending loop, and a raw loop in
+# daxctl's order.  daxctl online-memory takes whole devices only, so its
+# order is replayed: libdaxctl writes the blocks in readdir() order of the
+# device's node directory.
+node_dir="$(readlink -f $SYS_MEM/$(echo "$ASC" | head -n 1)/node*)"
+DAXORDER="$(find "$node_dir/" -maxdepth 1 -name 'memory*' | sed 's,.*/,,')"
 for k in 64 128 256; do
 	step "scaling: top $k blocks"
 	top="$(echo "$ASC" | tail -n $k)"
 	lo="$(echo "$top" | head -n 1)"
 	hi="$(echo "$top" | tail -n 1)"
+	echo "$top" >/tmp/top
+	daxtop="$(echo "$DAXORDER" | grep -Fx -f /tmp/top)"
+	assert_eq "$(count_lines "$daxtop")" "$k" "daxctl-order blocks, top $k"
 	reset_offline
 	timed scale${k}_memplug_r1 memplug online "${lo}-${hi#memory}" --zone=movable
 	assert_eq "$(n_online)" $((BOOT_ONLINE + k)) "memplug top $k"
@@ -172,12 +182,21 @@ for k in 64 128 256; do
 	# shellcheck disable=SC2086
 	timed scale${k}_rawasc_r1 raw_online $top
 	assert_eq "$(n_online)" $((BOOT_ONLINE + k)) "raw ascending top $k"
+	reset_offline
+	# shellcheck disable=SC2086
+	timed scale${k}_rawdax_r1 raw_online $daxtop
+	assert_eq "$(n_online)" $((BOOT_ONLINE + k)) "raw daxctl order top $k"
 done
 
 # ------------------------------------------------------------ syscalls
 if [ -x /usr/bin/strace ]; then
 	step "strace -c memplug online"
 	reset_offline
+	# the same command as a dry run: the scan and the report, no writes
+	/usr/bin/strace -c -f -o /tmp/strace.txt memplug online "$dev" --zone=movable --dry-run >$OUT 2>$ERR ||
+		fail "strace memplug online --dry-run: $(head -c 600 $ERR)"
+	dry=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
+	metric syscalls_memplug_online_dry_run "$dry" calls
 	/usr/bin/strace -c -f -o /tmp/strace.txt memplug online "$dev" --zone=movable >$OUT 2>$ERR ||
 		fail "strace memplug online: $(head -c 600 $ERR)"
 	check_online "memplug online under strace"
@@ -185,6 +204,7 @@ if [ -x /usr/bin/strace ]; then
 	log "strace -c: $(tail -n 1 /tmp/strace.txt)"
 	metric syscalls_memplug_online "$calls" calls
 	metric syscalls_per_block_memplug_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
+	metric syscalls_per_block_memplug_writes "$(awk -v c="$calls" -v d="$dry" -v n="$N" 'BEGIN { printf "%.2f", (c - d) / n }')" calls/block
 	reset_offline
 	/usr/bin/strace -c -f -o /tmp/strace.txt /usr/bin/daxctl online-memory "$dev" >$OUT 2>$ERR ||
 		fail "strace daxctl online-memory: $(head -c 600 $ERR)"

@@ -93,13 +93,11 @@ LABEL = {
     "offline_daxctl": "daxctl offline-memory",
     "offline_rawdesc": "raw loop offline descending",
     "offline_rawhole": "raw loop offline hole-first",
-    "scale64_memplug": "top 64 blocks: memplug online memoryA-B",
-    "scale64_rawasc": "top 64 blocks: raw loop ascending",
-    "scale128_memplug": "top 128 blocks: memplug online memoryA-B",
-    "scale128_rawasc": "top 128 blocks: raw loop ascending",
-    "scale256_memplug": "top 256 blocks: memplug online memoryA-B",
-    "scale256_rawasc": "top 256 blocks: raw loop ascending",
 }
+for k in (64, 128, 256):
+    LABEL["scale%d_memplug" % k] = "top %d blocks: memplug online memoryA-B" % k
+    LABEL["scale%d_rawasc" % k] = "top %d blocks: raw loop ascending" % k
+    LABEL["scale%d_rawdax" % k] = "top %d blocks: raw loop in daxctl's order" % k
 
 
 def ratio(a, b):
@@ -133,11 +131,21 @@ for a, b, what in [
     ("offline_memplug", "offline_rawhole", "offline: memplug / raw hole-first loop"),
 ]:
     print("| %s | %s |" % (what, ratio(a, b)))
-for k in (64, 128, 256):
-    a, b = "scale%d_memplug" % k, "scale%d_rawasc" % k
-    if a in med:
-        print("| top %d blocks: memplug / raw ascending (%.0f / %.0f ms) | %s |" %
-              (k, med[a], med.get(b, 0), ratio(a, b)))
+
+# time per block against size: the 64 GiB row is the rounds above
+print()
+print("| size | blocks | memplug ms/block | daxctl order ms/block | ascending ms/block | memplug / daxctl order |")
+print("|---|---:|---:|---:|---:|---:|")
+n = int(blocks) if blocks.isdigit() else 0
+for k, keys in [(64, ("scale64_memplug", "scale64_rawdax", "scale64_rawasc")),
+                (128, ("scale128_memplug", "scale128_rawdax", "scale128_rawasc")),
+                (256, ("scale256_memplug", "scale256_rawdax", "scale256_rawasc")),
+                (n, ("online_memplug", "online_daxctl", "online_rawasc"))]:
+    if not k or keys[0] not in med:
+        continue
+    per = ["%.2f" % (med[x] / k) if x in med else "n/a" for x in keys]
+    print("| %d GiB | %d | %s | %s | %s | %s |" %
+          (k * 128 // 1024, k, per[0], per[1], per[2], ratio(keys[0], keys[1])))
 if other:
     print()
     for name in sorted(other):
