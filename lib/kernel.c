@@ -175,7 +175,7 @@ static void detect_parallel(struct memplug_ctx *ctx)
 	free(cmdline);
 	path = root_path(ctx, "sys/module");
 	dir = path ? opendir(path) : NULL;
-	while (dir && !ctx->parallel_onlining && (de = readdir(dir))) {
+	while (dir && (de = readdir(dir))) {
 		char *param;
 
 		if (de->d_name[0] == '.')
