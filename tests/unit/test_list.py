@@ -602,6 +602,24 @@ class ListBlocks(MemplugCase):
             self.assertIs(r["removable"], True, ctx)
             self.assertEqual(r["source"], b.source, ctx)
 
+    def test_removable_per_block_before_5_7(self):
+        # before 5.7 removable was computed per block; since, it is a
+        # per-kernel constant that memplug reads once
+        for kernel, expect in (("5.4.0-42-generic", False), ("6.1.0-18-amd64", True)):
+            m = st.vm_small(kernel=kernel)
+            m.name = "removable-" + kernel
+            m.blocks[9].removable = 0
+            tmp = tempfile.mkdtemp(prefix="memplug-unit-")
+            try:
+                root = m.write(os.path.join(tmp, m.name))
+                rc, out, err = run_memplug(root, ["list", "-M"])
+                self.assertEqual(rc, 0, err)
+                rows = {r["block"]: r["removable"] for r in json.loads(out)["memory_blocks"]}
+                self.assertIs(rows[9], expect, kernel)
+                self.assertIs(rows[8], True, kernel)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
     def test_blocks(self):
         for name in ("vm-small", "cxl-host", "states", "old-kernel", "dimm-virtio", "wide-host"):
             with self.subTest(fixture=name):
