@@ -79,7 +79,11 @@ static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
 	while (buf && !found && (n = read(fd, buf + keep, size - keep)) > 0) {
 		size_t len = keep + (size_t)n;
 
+		/* "addr T name\n", or "addr t name\t[module]\n" */
 		found = memmem(buf, len, needle, nlen) != NULL;
+		needle[nlen - 1] = '\t';
+		found = found || memmem(buf, len, needle, nlen) != NULL;
+		needle[nlen - 1] = '\n';
 		keep = len < nlen ? len : nlen;
 		memmove(buf, buf + len - keep, keep);
 	}

@@ -115,6 +115,20 @@ class WritePaths(unittest.TestCase):
         self.assertEqual(self.read(root, "run/memplug/kallsyms"),
                          "00000000-1111-2222-3333-444444444444 deferred_online_memory 0")
 
+    def test_kallsyms_module_symbol(self):
+        # a module's symbol reads "addr t name\t[module]"; a longer name
+        # that starts with the symbol's does not count
+        for text, expect in (("ffffffffc0a01000 t deferred_online_memory\t[hotplug_par]\n", True),
+                             ("ffffffffc0a01000 t deferred_online_memory_x\n", False)):
+            m = st.build("cxl-host-parallel")
+            m.name = "kallsyms-%s" % expect
+            m.cmdline = m.cmdline.replace(" parallel_hotplug_ratio=2", "")
+            m.kallsyms = "ffffffff81000000 T _stext\n" + "x" * 300000 + "\n" + text
+            root = self.build(m)
+            rc, j, err = self.run_mp(root, "list", "-s")
+            self.assertEqual(rc, 0, err)
+            self.assertIs(j["system"]["capabilities"]["parallel_onlining"], expect, text)
+
     def test_kernel_auto_path_restores_auto_online_blocks(self):
         root = self.build(devdax_vm())
         aob = "sys/devices/system/memory/auto_online_blocks"
