@@ -93,27 +93,7 @@ unsigned int zone_mask_parse(const char *text, enum memplug_zone *first)
 	return mask;
 }
 
-/* one sysfs value, trailing newline and blanks cut; NULL if unreadable */
-static char *read_at(int dirfd, const char *name)
-{
-	char buf[256];
-	ssize_t len;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len < 0)
-		return NULL;
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		len--;
-	buf[len] = '\0';
-	return strdup(buf);
-}
-
-static void zones_parse(struct memplug_block *block, char *text)
+void block_zones_set(struct memplug_block *block, char *text)
 {
 	free(block->valid_zones);
 	block->valid_zones = text;
@@ -137,7 +117,7 @@ void block_zones(struct memplug_block *block)
 		return;
 	path = root_path(block->ctx, SYSFS_MEMORY "/memory%lu/valid_zones",
 			 block->id);
-	zones_parse(block, path ? read_text(block->ctx, path) : NULL);
+	block_zones_set(block, path ? read_text(block->ctx, path) : NULL);
 	free(path);
 }
 
@@ -164,7 +144,7 @@ int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 	block->ctx = ctx;
 	n = snprintf(path, sizeof(path), "memory%lu/", block->id);
 	strcpy(path + n, "state");
-	text = read_at(memfd, path);
+	text = read_text_at(ctx, memfd, path);
 	if (!text && errno == ENOENT) {
 		path[n - 1] = '\0';
 		if (faccessat(memfd, path, F_OK, 0) && errno == ENOENT)
@@ -177,7 +157,7 @@ int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 	if (block->state == MEMPLUG_BLOCK_OFFLINE)
 		return 0;
 	strcpy(path + n, "valid_zones");
-	zones_parse(block, read_at(memfd, path));
+	block_zones_set(block, read_text_at(ctx, memfd, path));
 	return 0;
 }
 

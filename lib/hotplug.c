@@ -88,16 +88,10 @@ MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 		enum memplug_zone zone = memplug_online_type_zone(type);
 
 		block->state = MEMPLUG_BLOCK_ONLINE;
-		block_zones_forget(block);
-		if (zone == MEMPLUG_ZONE_UNKNOWN) {
+		if (zone == MEMPLUG_ZONE_UNKNOWN)
 			memplug_block_refresh(block);
-		} else {
-			/* what valid_zones of an online block reads */
-			block->zone = zone;
-			block->zone_mask = 1u << zone;
-			block->valid_zones = strdup(memplug_zone_name(zone));
-			block->zones_read = true;
-		}
+		else /* what valid_zones of an online block reads */
+			block_zones_set(block, strdup(memplug_zone_name(zone)));
 	}
 	return rc;
 }

@@ -160,13 +160,17 @@ char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* read a whole small file, trailing newline stripped; NULL + errno */
 char *read_text(struct memplug_ctx *ctx, const char *path);
+/* the same, PATH relative to the open directory DIRFD */
+char *read_text_at(struct memplug_ctx *ctx, int dirfd, const char *path);
 int read_u64(struct memplug_ctx *ctx, const char *path, int base,
 	     uint64_t *val);
 int read_int(struct memplug_ctx *ctx, const char *path, int *val);
 int write_text(struct memplug_ctx *ctx, const char *path, const char *text);
 bool path_exists(struct memplug_ctx *ctx, const char *path);
-/* block.c: read valid_zones if not yet read; drop what was read */
+/* block.c: read valid_zones if not yet read; take TEXT as valid_zones
+ * (owned); drop what was read */
 void block_zones(struct memplug_block *block);
+void block_zones_set(struct memplug_block *block, char *text);
 void block_zones_forget(struct memplug_block *block);
 /* a subdirectory of an open directory, or NULL */
 DIR *opendir_at(DIR *parent, const char *name);

@@ -27,15 +27,17 @@ char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
 	return rc < 0 ? NULL : path;
 }
 
-char *read_text(struct memplug_ctx *ctx, const char *path)
+char *read_text_at(struct memplug_ctx *ctx, int dirfd, const char *path)
 {
 	char buf[4096];
 	ssize_t len;
 	int fd, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		dbg(ctx, "open %s: %s\n", path, strerror(errno));
+		saved = errno; /* callers tell ENOENT apart */
+		dbg(ctx, "open %s: %s\n", path, strerror(saved));
+		errno = saved;
 		return NULL;
 	}
 	len = read(fd, buf, sizeof(buf) - 1);
@@ -50,6 +52,11 @@ char *read_text(struct memplug_ctx *ctx, const char *path)
 		len--;
 	buf[len] = '\0';
 	return strdup(buf);
+}
+
+char *read_text(struct memplug_ctx *ctx, const char *path)
+{
+	return read_text_at(ctx, AT_FDCWD, path);
 }
 
 int parse_u64(const char *text, int base, uint64_t *val)
