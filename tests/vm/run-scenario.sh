@@ -76,7 +76,7 @@ extra_append="$(header append)"
 extra_qemu="$(header qemu)"
 hdr_timeout="$(header timeout)"
 [ -n "$profile" ] || die "scenario has no '# profile:' header"
-[ -n "$timeout_s" ] || timeout_s="${hdr_timeout:-120}"
+[ -n "$timeout_s" ] || timeout_s="${hdr_timeout:-200}"
 
 version_ge() { # A >= B
 	[ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]

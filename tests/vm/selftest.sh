@@ -44,4 +44,5 @@ expect_failure must-fail \
 	"FAIL: deliberate harness self-test assertion: expected '2', got '1'" "$@"
 expect_failure no-verdict "ended without calling pass/fail/skip" "$@"
 expect_failure must-hang "guest timed out after 30s" "$@"
+expect_failure panic-at-boot "guest kernel panicked before /init" "$@"
 exit "$status"
