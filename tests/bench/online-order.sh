@@ -3,8 +3,8 @@
 # timeout: 1500
 #
 # Benchmark (not registered as a meson test): time to online / offline the
-# 503 blocks (64 GiB) of dax0.0 Movable with memplug, daxctl and raw shell
-# loops, alternating, ROUNDS rounds each, in one boot. Each run emits
+# 503 blocks (64 GiB) of dax0.0 Movable with memplug, daxctl, chmem and raw
+# shell loops, alternating, ROUNDS rounds each, in one boot. Each run emits
 #   metric online_<variant>_r<N> <ms> ms
 # and run-vm-bench.sh turns them into a table of medians and ratios.
 # Every run starts from a verified state (all offline before an online run,
@@ -36,6 +36,9 @@ set_blocks() {
 	DESC="$(desc $ASC)"
 	second="$(echo "$ASC" | sed -n 2p)"
 	HOLE="$second $(echo "$DESC" | grep -vx "$second")"
+	# chmem takes a block range: util-linux chmem walks it in ascending
+	# order, reading state (and with -z valid_zones) before each write
+	RANGE="$(echo "$ASC" | head -n 1 | sed 's/memory//')-$(echo "$DESC" | head -n 1 | sed 's/memory//')"
 	BOOT_ONLINE=$(n_online)
 }
 
@@ -140,6 +143,9 @@ while [ $r -le $ROUNDS ]; do
 	reset_offline
 	timed online_memplugasc_r$r memplug online "$dev" --zone=movable --order=ascending
 	check_online "memplug ascending"
+	reset_offline
+	timed online_chmem_r$r /usr/sbin/chmem -b -e -z Movable "$RANGE"
+	check_online "chmem -e"
 
 	step "offline round $r"
 	reset_online
@@ -156,6 +162,9 @@ while [ $r -le $ROUNDS ]; do
 	# shellcheck disable=SC2086
 	timed offline_rawhole_r$r raw_offline $HOLE
 	check_offline "raw hole-first"
+	reset_online
+	timed offline_chmem_r$r /usr/sbin/chmem -b -d "$RANGE"
+	check_offline "chmem -d"
 	r=$((r + 1))
 done
 
@@ -212,6 +221,13 @@ if [ -x /usr/bin/strace ]; then
 	calls=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
 	metric syscalls_daxctl_online "$calls" calls
 	metric syscalls_per_block_daxctl_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
+	reset_offline
+	/usr/bin/strace -c -f -o /tmp/strace.txt /usr/sbin/chmem -b -e -z Movable "$RANGE" >$OUT 2>$ERR ||
+		fail "strace chmem -e: $(head -c 600 $ERR)"
+	check_online "chmem under strace"
+	calls=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
+	metric syscalls_chmem_online "$calls" calls
+	metric syscalls_per_block_chmem_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
 	reset_offline
 fi
 

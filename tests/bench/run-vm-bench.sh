@@ -89,10 +89,12 @@ LABEL = {
     "online_rawasc": "raw loop online_movable ascending",
     "online_rawdesc": "raw loop online_movable descending",
     "online_memplugasc": "memplug online --order=ascending",
+    "online_chmem": "chmem -b -e -z Movable (ascending)",
     "offline_memplug": "memplug offline (hole-first)",
     "offline_daxctl": "daxctl offline-memory",
     "offline_rawdesc": "raw loop offline descending",
     "offline_rawhole": "raw loop offline hole-first",
+    "offline_chmem": "chmem -b -d (ascending)",
 }
 for k in (64, 128, 256):
     LABEL["scale%d_memplug" % k] = "top %d blocks: memplug online memoryA-B" % k
@@ -123,10 +125,12 @@ print("|---|---:|")
 for a, b, what in [
     ("reconfigure_memplug", "reconfigure_daxctl", "reconfigure: memplug / daxctl"),
     ("online_memplug", "online_daxctl", "online: memplug / daxctl"),
+    ("online_memplug", "online_chmem", "online: memplug / chmem"),
     ("online_memplug", "online_rawdesc", "online: memplug / raw descending loop"),
     ("online_memplugasc", "online_rawasc", "online ascending: memplug / raw ascending loop"),
     ("online_rawasc", "online_rawdesc", "online: raw ascending / raw descending"),
     ("offline_memplug", "offline_daxctl", "offline: memplug / daxctl"),
+    ("offline_memplug", "offline_chmem", "offline: memplug / chmem"),
     ("offline_memplug", "offline_rawdesc", "offline: memplug / raw descending loop"),
     ("offline_memplug", "offline_rawhole", "offline: memplug / raw hole-first loop"),
 ]:
