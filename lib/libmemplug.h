@@ -293,7 +293,7 @@ enum memplug_zone memplug_online_type_zone(enum memplug_online_type type);
  * hole, so ascending onlining is quadratic.
  */
 enum memplug_order {
-	MEMPLUG_ORDER_ASCENDING, /* lowest address first: daxctl, chmem */
+	MEMPLUG_ORDER_ASCENDING, /* lowest address first: chmem, a loop */
 	MEMPLUG_ORDER_DESCENDING, /* highest address first */
 	MEMPLUG_ORDER_HOLE_FIRST, /* second-lowest first, then top down */
 	MEMPLUG_ORDER_DEFAULT, /* the fastest known for the operation */
