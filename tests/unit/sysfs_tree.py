@@ -111,7 +111,7 @@ class Machine:
         self.kernel = kernel
         self.auto_online = auto_online
         # params: None -> no sys/module/memory_hotplug at all
-        self.params = params
+        self.params = None if params is None else dict(params)
         self.cmdline = cmdline or ("BOOT_IMAGE=/boot/vmlinuz-%s root=/dev/vda1 ro quiet" % kernel)
         self.kallsyms = kallsyms
         self.vmstat_memmap = vmstat_memmap
@@ -718,17 +718,26 @@ class Machine:
 # Fixtures
 # ---------------------------------------------------------------------------
 
+# sys/module/memory_hotplug/parameters as a Debian kernel boots them
+KERNEL_PARAMS = {"memmap_on_memory": "N", "online_policy": "contig-zones",
+                 "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"}
+
+
+def add_qemu_boot_ram(m):
+    """The boot RAM of the 2 GiB QEMU guest: node 0 (CPUs 0-3), blocks 0-15."""
+    m.add_node(0, "0-3")
+    m.add_boot_block0(0)
+    m.add_boot_range(0, 1, 15, zone="DMA32")
+    m.zone_reserved[(0, "DMA32")] = 20311
+
+
 def vm_small(kernel="6.1.0-18-amd64"):
     """2 GiB QEMU guest, 128 MiB blocks, one node, nvdimm dax0.0 in system-ram mode
     (blocks 33-47 online Movable), kernel 6.1: no dax memmap_on_memory knob,
     memory_hotplug.memmap_on_memory=N."""
     m = Machine("vm-small", 128 * MiB, kernel=kernel, auto_online="offline",
-                params={"memmap_on_memory": "N", "online_policy": "contig-zones",
-                        "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"})
-    m.add_node(0, "0-3")
-    m.add_boot_block0(0)
-    m.add_boot_range(0, 1, 15, zone="DMA32")
-    m.zone_reserved[(0, "DMA32")] = 20311
+                params=KERNEL_PARAMS)
+    add_qemu_boot_ram(m)
     m.add_nvdimm_dax()   # dax0.0: 0x102000000.., kmem 0x108000000-0x17fffffff = blocks 33-47
     # the Movable zone holds only dax0.0's blocks and present == managed:
     # the prediction (no knob on 6.1 -> ordinary RAM) is confirmed
@@ -752,8 +761,7 @@ def cxl_host(memmap_param="Y", knob=1, parallel=False, name="cxl-host"):
                     "ffffffff812a2010 T deferred_online_memory\n"
                     "ffffffff812a2300 t __free_pages_core\n")
     m = Machine(name, 2 * GiB, kernel="6.12.9-amd64", auto_online="online_movable",
-                params={"memmap_on_memory": memmap_param, "online_policy": "contig-zones",
-                        "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"},
+                params=dict(KERNEL_PARAMS, memmap_on_memory=memmap_param),
                 cmdline=cmdline, kallsyms=kallsyms, vmstat_memmap=True)
     for n, cpus in ((0, "0-15,32-47"), (1, "16-31,48-63"), (2, ""), (3, "")):
         m.add_node(n, cpus)
@@ -781,8 +789,7 @@ def cxl_host(memmap_param="Y", knob=1, parallel=False, name="cxl-host"):
 def huge_host():
     """4 TiB, 2 GiB blocks, 2048 blocks on 2 nodes, all boot memory, kernel 6.12."""
     m = Machine("huge-host", 2 * GiB, kernel="6.12.9-amd64", auto_online="online",
-                params={"memmap_on_memory": "N", "online_policy": "contig-zones",
-                        "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"},
+                params=KERNEL_PARAMS,
                 vmstat_memmap=True)
     m.lean = True
     m.add_node(0, "0-63,128-191")
@@ -800,8 +807,7 @@ def huge_host():
 def wide_host():
     """512 GiB, 128 MiB blocks, 4096 blocks on 2 nodes, boot memory, kernel 6.1."""
     m = Machine("wide-host", 128 * MiB, kernel="6.1.0-18-amd64", auto_online="online",
-                params={"memmap_on_memory": "N", "online_policy": "contig-zones",
-                        "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"})
+                params=KERNEL_PARAMS)
     m.lean = True
     m.add_node(0, "0-31")
     m.add_node(1, "32-63")
@@ -821,13 +827,9 @@ def states():
     39-42 offline 'Movable Normal', 43-47 offline 'Normal Movable'.
     Block 0 reads valid_zones 'none'.  A probe file exists."""
     m = Machine("states", 128 * MiB, kernel="6.6.13-amd64", auto_online="offline",
-                params={"memmap_on_memory": "N", "online_policy": "contig-zones",
-                        "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"},
+                params=KERNEL_PARAMS,
                 probe=True)
-    m.add_node(0, "0-3")
-    m.add_boot_block0(0)
-    m.add_boot_range(0, 1, 15, zone="DMA32")
-    m.zone_reserved[(0, "DMA32")] = 20311
+    add_qemu_boot_ram(m)
     bs = {37: ("online", "Normal"), 38: ("going-offline", "Movable")}
     for i in range(39, 43):
         bs[i] = ("offline", "Movable Normal")
@@ -843,10 +845,7 @@ def old_kernel():
     no nr_memmap_pages, auto_online_blocks 'offline'; nvdimm dax0.0 online Movable."""
     m = Machine("old-kernel", 128 * MiB, kernel="5.10.0-28-amd64", auto_online="offline",
                 params=None)
-    m.add_node(0, "0-3")
-    m.add_boot_block0(0)
-    m.add_boot_range(0, 1, 15, zone="DMA32")
-    m.zone_reserved[(0, "DMA32")] = 20311
+    add_qemu_boot_ram(m)
     m.add_nvdimm_dax()
     m.expect["boot-node0"] = {"location": ["node:0"], "basis": "predicted"}
     m.expect["dax0.0"] = {"location": ["node:0"]}
@@ -858,12 +857,8 @@ def dimm_virtio():
     Normal, firmware_node links), virtio5: a 2 GiB virtio-mem region at 5 GiB with
     1 GiB plugged (blocks 40-47 online Movable).  Kernel 6.1, parameter N."""
     m = Machine("dimm-virtio", 128 * MiB, kernel="6.1.0-18-amd64", auto_online="online",
-                params={"memmap_on_memory": "N", "online_policy": "contig-zones",
-                        "auto_movable_ratio": "301", "auto_movable_numa_aware": "Y"})
-    m.add_node(0, "0-3")
-    m.add_boot_block0(0)
-    m.add_boot_range(0, 1, 15, zone="DMA32")
-    m.zone_reserved[(0, "DMA32")] = 20311
+                params=KERNEL_PARAMS)
+    add_qemu_boot_ram(m)
     m.add_acpi_dimm("PNP0C80:00", 0x100000000, 1 * GiB, node=0, zone="Normal")
     m.add_virtio_mem("virtio5", 0x140000000, 2 * GiB, 1 * GiB, node=0)
     m.expect["boot-node0"] = {"location": ["node:0"], "basis": "predicted"}
