@@ -198,6 +198,20 @@ for k in 64 128 256; do
 done
 
 # ------------------------------------------------------------ syscalls
+# strace_online TOOL CMD...: all blocks offline -> CMD (must exit 0) under
+# strace -c -> all online; sets $calls and emits syscalls_TOOL_online and
+# syscalls_per_block_TOOL_online
+strace_online() {
+	local tool="$1"
+	shift
+	/usr/bin/strace -c -f -o /tmp/strace.txt "$@" >$OUT 2>$ERR ||
+		fail "strace $*: $(head -c 600 $ERR)"
+	check_online "$tool online under strace"
+	calls=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
+	log "strace -c $tool: $(tail -n 1 /tmp/strace.txt)"
+	metric syscalls_${tool}_online "$calls" calls
+	metric syscalls_per_block_${tool}_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
+}
 if [ -x /usr/bin/strace ]; then
 	step "strace -c memplug online"
 	reset_offline
@@ -206,28 +220,12 @@ if [ -x /usr/bin/strace ]; then
 		fail "strace memplug online --dry-run: $(head -c 600 $ERR)"
 	dry=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
 	metric syscalls_memplug_online_dry_run "$dry" calls
-	/usr/bin/strace -c -f -o /tmp/strace.txt memplug online "$dev" --zone=movable >$OUT 2>$ERR ||
-		fail "strace memplug online: $(head -c 600 $ERR)"
-	check_online "memplug online under strace"
-	calls=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
-	log "strace -c: $(tail -n 1 /tmp/strace.txt)"
-	metric syscalls_memplug_online "$calls" calls
-	metric syscalls_per_block_memplug_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
+	strace_online memplug memplug online "$dev" --zone=movable
 	metric syscalls_per_block_memplug_writes "$(awk -v c="$calls" -v d="$dry" -v n="$N" 'BEGIN { printf "%.2f", (c - d) / n }')" calls/block
 	reset_offline
-	/usr/bin/strace -c -f -o /tmp/strace.txt /usr/bin/daxctl online-memory "$dev" >$OUT 2>$ERR ||
-		fail "strace daxctl online-memory: $(head -c 600 $ERR)"
-	check_online "daxctl online under strace"
-	calls=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
-	metric syscalls_daxctl_online "$calls" calls
-	metric syscalls_per_block_daxctl_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
+	strace_online daxctl /usr/bin/daxctl online-memory "$dev"
 	reset_offline
-	/usr/bin/strace -c -f -o /tmp/strace.txt /usr/sbin/chmem -b -e -z Movable "$RANGE" >$OUT 2>$ERR ||
-		fail "strace chmem -e: $(head -c 600 $ERR)"
-	check_online "chmem under strace"
-	calls=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
-	metric syscalls_chmem_online "$calls" calls
-	metric syscalls_per_block_chmem_online "$(awk -v c="$calls" -v n="$N" 'BEGIN { printf "%.2f", c / n }')" calls/block
+	strace_online chmem /usr/sbin/chmem -b -e -z Movable "$RANGE"
 	reset_offline
 fi
 
