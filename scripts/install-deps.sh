@@ -20,8 +20,10 @@ fi
 PKGS=(
 	meson ninja-build gcc pkg-config
 	libdaxctl-dev libndctl-dev libcxl-dev libkmod-dev libjson-c-dev uuid-dev
+	libiniparser-dev
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
 	ndctl daxctl util-linux jq strace python3
+	mmdebstrap
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
 BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'

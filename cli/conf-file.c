@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Read one memplug.conf file as untrusted input and map its line numbers. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "conf.h"
+#include "conf-file.h"
+#include "memplug.h"
+
+int config_error(const char *path, unsigned int line, const char *fmt, ...)
+{
+	va_list args;
+
+	if (line)
+		fprintf(stderr, "memplug: %s:%u: ", path, line);
+	else
+		fprintf(stderr, "memplug: %s: ", path);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+static int read_bounded(struct config_file *cf, int fd)
+{
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return config_error(cf->path, 0, "cannot stat: %s",
+				    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return config_error(cf->path, 0, "not a regular file");
+	if (st.st_mode & S_IWOTH)
+		return config_error(cf->path, 0,
+				    "writable by everyone, refusing to use it");
+	if (st.st_size > CONFIG_MAX_FILE_SIZE)
+		return config_error(cf->path, 0, "larger than %d bytes",
+				    CONFIG_MAX_FILE_SIZE);
+	cf->buf = malloc(CONFIG_MAX_FILE_SIZE + 2);
+	if (!cf->buf)
+		return config_error(cf->path, 0, "out of memory");
+	/* read one byte more than allowed: a file that grew is caught too */
+	while (len <= CONFIG_MAX_FILE_SIZE) {
+		n = read(fd, cf->buf + len, CONFIG_MAX_FILE_SIZE + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return config_error(cf->path, 0, "cannot read: %s",
+					    strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CONFIG_MAX_FILE_SIZE)
+		return config_error(cf->path, 0, "larger than %d bytes",
+				    CONFIG_MAX_FILE_SIZE);
+	cf->buf[len] = '\0';
+	cf->size = len;
+	if (memchr(cf->buf, '\0', len))
+		return config_error(cf->path, 0, "contains a NUL byte");
+	return 0;
+}
+
+/* [start, end) without surrounding white space */
+static void trim(const char **start, const char **end)
+{
+	while (*start < *end && isspace((unsigned char)**start))
+		(*start)++;
+	while (*end > *start && isspace((unsigned char)(*end)[-1]))
+		(*end)--;
+}
+
+static char *lower_dup(const char *start, const char *end)
+{
+	char *s = strndup(start, (size_t)(end - start));
+	char *p;
+
+	if (s)
+		for (p = s; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+static int add_line(struct config_file *cf, const char *section, char *key,
+		    unsigned int line)
+{
+	struct config_line *l;
+	unsigned int i;
+
+	for (i = 0; i < cf->nr_lines; i++) {
+		l = &cf->lines[i];
+		if (strcmp(l->section, section))
+			continue;
+		if (!key && !l->key)
+			return config_error(
+				cf->path, line,
+				"duplicate section [%s] (first at line %u)",
+				section, l->line);
+		if (key && l->key && !strcmp(l->key, key))
+			return config_error(
+				cf->path, line,
+				"duplicate key '%s' in [%s] (first at line %u)",
+				key, section, l->line);
+	}
+	l = reallocarray(cf->lines, cf->nr_lines + 1, sizeof(*l));
+	if (!l)
+		return config_error(cf->path, line, "out of memory");
+	cf->lines = l;
+	l = &cf->lines[cf->nr_lines];
+	l->section = strdup(section);
+	l->key = key;
+	l->line = line;
+	if (!l->section)
+		return config_error(cf->path, line, "out of memory");
+	cf->nr_lines++;
+	return 0;
+}
+
+static bool valid_key_name(const char *key)
+{
+	for (; *key; key++)
+		if (!isalnum((unsigned char)*key) && !strchr("._-", *key))
+			return false;
+	return true;
+}
+
+/* iniparser's rules, stricter: no continuation lines, no global keys */
+static int prescan(struct config_file *cf)
+{
+	const char *p = cf->buf, *eol, *start, *end, *eq;
+	const char *section = NULL;
+	unsigned int line = 0;
+	char *name;
+	int rc;
+
+	for (; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		line++;
+		if (eol - p > CONFIG_MAX_LINE)
+			return config_error(cf->path, line,
+					    "line longer than %d characters",
+					    CONFIG_MAX_LINE);
+		start = p;
+		end = eol;
+		for (const char *c = start; c < end; c++)
+			if (iscntrl((unsigned char)*c) && *c != '\t' &&
+			    !(*c == '\r' && c + 1 == end))
+				return config_error(cf->path, line,
+						    "control character 0x%02x",
+						    (unsigned char)*c);
+		trim(&start, &end);
+		if (start == end || *start == '#' || *start == ';')
+			continue;
+		if (end[-1] == '\\')
+			return config_error(
+				cf->path, line,
+				"continuation lines are not supported");
+		if (*start == '[') {
+			if (end[-1] != ']')
+				return config_error(
+					cf->path, line,
+					"section header without ']'");
+			start++;
+			end--;
+			trim(&start, &end);
+			if (start == end)
+				return config_error(cf->path, line,
+						    "empty section name");
+			name = lower_dup(start, end);
+			if (!name)
+				return config_error(cf->path, line,
+						    "out of memory");
+			if (strpbrk(name, "[]:")) {
+				free(name);
+				return config_error(
+					cf->path, line,
+					"section name with '[', ']' or ':'");
+			}
+			rc = add_line(cf, name, NULL, line);
+			free(name);
+			if (rc)
+				return rc;
+			section = cf->lines[cf->nr_lines - 1].section;
+			continue;
+		}
+		eq = memchr(start, '=', (size_t)(end - start));
+		if (!eq)
+			return config_error(
+				cf->path, line,
+				"syntax error: want [section] or key = value");
+		if (!section)
+			return config_error(cf->path, line,
+					    "key outside of a section");
+		end = eq;
+		trim(&start, &end);
+		if (start == end)
+			return config_error(cf->path, line,
+					    "key without a name");
+		name = lower_dup(start, end);
+		if (!name)
+			return config_error(cf->path, line, "out of memory");
+		if (!valid_key_name(name)) {
+			rc = config_error(cf->path, line, "bad key name '%s'",
+					  name);
+			free(name);
+			return rc;
+		}
+		rc = add_line(cf, section, name, line);
+		if (rc) {
+			free(name);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int config_file_read(struct config_file *cf, const char *path)
+{
+	int fd, rc;
+
+	memset(cf, 0, sizeof(*cf));
+	cf->path = path;
+	/* O_NONBLOCK: a FIFO in place of the file must not hang memplug */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0)
+		return config_error(path, 0, "cannot open: %s",
+				    strerror(errno));
+	rc = read_bounded(cf, fd);
+	close(fd);
+	if (!rc)
+		rc = prescan(cf);
+	return rc;
+}
+
+void config_file_release(struct config_file *cf)
+{
+	unsigned int i;
+
+	for (i = 0; i < cf->nr_lines; i++) {
+		free(cf->lines[i].section);
+		free(cf->lines[i].key);
+	}
+	free(cf->lines);
+	free(cf->buf);
+	memset(cf, 0, sizeof(*cf));
+}
+
+unsigned int config_file_line(const struct config_file *cf, const char *section,
+			      const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < cf->nr_lines; i++) {
+		const struct config_line *l = &cf->lines[i];
+
+		if (strcmp(l->section, section))
+			continue;
+		if (!key && !l->key)
+			return l->line;
+		if (key && l->key && !strcmp(key, l->key))
+			return l->line;
+	}
+	return 0;
+}

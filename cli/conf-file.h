@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One memplug.conf file read safely into memory and pre-scanned strictly
+ * for the line numbers of its sections and keys (iniparser has none).
+ */
+#ifndef _MEMPLUG_CONF_FILE_H_
+#define _MEMPLUG_CONF_FILE_H_
+
+#include <stddef.h>
+
+struct config_line {
+	char *section; /* lower case, trimmed: iniparser's spelling */
+	char *key; /* NULL for the [section] line itself */
+	unsigned int line;
+};
+
+struct config_file {
+	const char *path;
+	char *buf; /* the bytes read, NUL-terminated */
+	size_t size;
+	struct config_line *lines; /* sections and keys, in file order */
+	unsigned int nr_lines;
+};
+
+/*
+ * Read @path: a regular file not writable by others, at most
+ * CONFIG_MAX_FILE_SIZE bytes, of "[section]", "key = value", comment and
+ * blank lines only.  Returns 0; -ENOENT when it does not exist (nothing
+ * printed); EXIT_USAGE after printing "memplug: PATH[:LINE]: why".
+ */
+int config_file_read(struct config_file *cf, const char *path);
+void config_file_release(struct config_file *cf);
+/* the line of a section's header or of one of its keys, 0 if unknown */
+unsigned int config_file_line(const struct config_file *cf, const char *section,
+			      const char *key);
+/* prints "memplug: PATH:LINE: why" (no ":LINE" when 0); returns EXIT_USAGE */
+int config_error(const char *path, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* _MEMPLUG_CONF_FILE_H_ */
