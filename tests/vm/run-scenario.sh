@@ -55,6 +55,11 @@ skip() {
 	echo "$tag skipped: $*"
 	exit 77
 }
+# Under CI=true a missing part of the test bed is a failure, not a skip.
+skip_or_fail() {
+	[ "${CI:-}" != true ] || die "cannot run under CI: $*"
+	skip "$@"
+}
 die() {
 	echo "$tag FAIL: $*" >&2
 	exit 1
@@ -75,7 +80,19 @@ min_kernel="$(header min-kernel)"
 extra_append="$(header append)"
 extra_qemu="$(header qemu)"
 hdr_timeout="$(header timeout)"
+guest="$(header guest)"
+boots="$(header boots)"
 [ -n "$profile" ] || die "scenario has no '# profile:' header"
+guest="${guest:-busybox}"
+boots="${boots:-1}"
+case "$guest" in
+busybox | systemd) ;;
+*) die "'# guest:' must be busybox or systemd, not '$guest'" ;;
+esac
+case "$boots" in
+[1-4]) ;;
+*) die "'# boots:' must be 1 to 4, not '$boots'" ;;
+esac
 [ -n "$timeout_s" ] || timeout_s="${hdr_timeout:-200}"
 
 version_ge() { # A >= B
@@ -210,8 +227,38 @@ copy_closure() {
 	done
 }
 
+# The test modules of the kernel with their dependencies into ROOT/usr/lib/
+# modules/KREL, their names (those this kernel has) into ROOT/etc/memplug-
+# modules, then depmod.
+copy_modules() {
+	local root="$1" m f line
+	local mdir="${kroot}/lib/modules/$krel"
+	mkdir -p "$root/usr/lib/modules/$krel" "$root/etc"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$mdir/$f" ] && cp "$mdir/$f" "$root/usr/lib/modules/$krel/"
+	done
+	: >"$root/etc/memplug-modules"
+	for m in $MODULES; do
+		if ! /usr/sbin/modprobe -C /dev/null -S "$krel" ${kroot:+-d "$kroot"} --show-depends "$m" \
+			>"$work/deps" 2>/dev/null; then
+			continue # not in this kernel at all
+		fi
+		echo "$m" >>"$root/etc/memplug-modules"
+		while read -r line; do
+			case "$line" in
+			insmod\ *)
+				f="${line#insmod }"
+				f="${f%% *}"
+				install -D -m 0644 "$f" "$root/usr/lib/modules/$krel/${f#*/lib/modules/"$krel"/}"
+				;;
+			esac
+		done <"$work/deps"
+	done
+	/usr/sbin/depmod -b "$root" "$krel"
+}
+
 build_base() {
-	local out="$1" root="$work/base" m f line
+	local out="$1" root="$work/base" f
 	rm -rf "$root"
 	mkdir -p "$root"/usr/bin "$root"/usr/sbin "$root"/usr/lib "$root"/usr/lib64 \
 		"$root"/proc "$root"/sys "$root"/dev "$root"/run "$root"/tmp "$root"/etc "$root"/memplug
@@ -234,56 +281,97 @@ build_base() {
 		rm -f "$root/usr/sbin/$f" "$root/usr/bin/$f"
 		ln -s /usr/bin/kmod "$root/usr/sbin/$f"
 	done
-	# Kernel modules with their dependencies.
-	local mdir="${kroot}/lib/modules/$krel"
-	mkdir -p "$root/usr/lib/modules/$krel"
-	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		[ -f "$mdir/$f" ] && cp "$mdir/$f" "$root/usr/lib/modules/$krel/"
-	done
-	: >"$root/etc/memplug-modules"
-	for m in $MODULES; do
-		if ! /usr/sbin/modprobe -C /dev/null -S "$krel" ${kroot:+-d "$kroot"} --show-depends "$m" \
-			>"$work/deps" 2>/dev/null; then
-			continue # not in this kernel at all
-		fi
-		echo "$m" >>"$root/etc/memplug-modules"
-		while read -r line; do
-			case "$line" in
-			insmod\ *)
-				f="${line#insmod }"
-				f="${f%% *}"
-				install -D -m 0644 "$f" "$root/usr/lib/modules/$krel/${f#*/lib/modules/"$krel"/}"
-				;;
-			esac
-		done <"$work/deps"
-	done
-	/usr/sbin/depmod -b "$root" "$krel"
+	copy_modules "$root"
 	install -m 0755 "$HERE/guest/init" "$root/init"
 	(cd "$root" && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
 	mv "$out.tmp.$$" "$out"
 }
 
 # The key covers this script, /init, the kernel and the host tools copied in.
-# shellcheck disable=SC2086
-base_key="$({
-	cat "${BASH_SOURCE[0]}" "$HERE/guest/init"
-	stat -L -c '%n %s %Y' "$vmlinuz" "${kroot}/lib/modules/$krel/modules.dep" $BINARIES /bin/busybox 2>/dev/null
-} | sha256sum | cut -c1-12)"
-base="$cache/initramfs/base-$krel-$base_key.cpio.gz"
-mkdir -p "$cache/initramfs"
-if [ ! -f "$base" ]; then
-	exec 9>"$cache/.lock-base-$krel"
-	flock 9
+busybox_base() {
+	# shellcheck disable=SC2086
+	base_key="$({
+		cat "${BASH_SOURCE[0]}" "$HERE/guest/init"
+		stat -L -c '%n %s %Y' "$vmlinuz" "${kroot}/lib/modules/$krel/modules.dep" $BINARIES /bin/busybox 2>/dev/null
+	} | sha256sum | cut -c1-12)"
+	base="$cache/initramfs/base-$krel-$base_key.cpio.gz"
+	mkdir -p "$cache/initramfs"
 	if [ ! -f "$base" ]; then
-		note "building base initramfs $base"
-		build_base "$base"
+		exec 9>"$cache/.lock-base-$krel"
+		flock 9
+		if [ ! -f "$base" ]; then
+			note "building base initramfs $base"
+			build_base "$base"
+		fi
+		exec 9>&-
 	fi
-	exec 9>&-
+	bases=("$base")
+}
+
+# The systemd guest: a Debian root file system (build-systemd-root.sh, cached
+# by its package list), the kernel's modules (cached per kernel), then per
+# run memplug as `meson install --destdir` puts it, plus the harness units.
+systemd_base() {
+	local rootcpio mods modkey
+	[ "$(id -u)" -eq 0 ] || skip_or_fail "the systemd guest needs root (mmdebstrap, device nodes)"
+	command -v mmdebstrap >/dev/null 2>&1 || skip_or_fail "mmdebstrap not installed (run scripts/install-deps.sh)"
+	# (the script locks its cache itself)
+	if ! rootcpio="$("$HERE/build-systemd-root.sh" "$cache" 2>"$cache/systemd-root.log")"; then
+		skip_or_fail "no systemd root file system (see $cache/systemd-root.log)"
+	fi
+	modkey="$({
+		cat "${BASH_SOURCE[0]}"
+		stat -L -c '%n %s %Y' "${kroot}/lib/modules/$krel/modules.dep"
+	} | sha256sum | cut -c1-12)"
+	mods="$cache/initramfs/modules-$krel-$modkey.cpio.gz"
+	mkdir -p "$cache/initramfs"
+	if [ ! -f "$mods" ]; then
+		exec 9>"$cache/.lock-base-$krel"
+		flock 9
+		if [ ! -f "$mods" ]; then
+			note "building module archive $mods"
+			rm -rf "$work/mods"
+			# depmod -b wants ROOT/lib/modules: the merged-/usr link
+			# (not archived: the root file system has its own)
+			mkdir -p "$work/mods/usr/lib"
+			ln -s usr/lib "$work/mods/lib"
+			copy_modules "$work/mods"
+			(cd "$work/mods" && find usr/lib/modules etc -mindepth 0 | cpio -o -H newc --quiet | gzip -1) >"$mods.tmp.$$"
+			rm -f "$cache/initramfs/modules-$krel-"*.cpio.gz
+			mv "$mods.tmp.$$" "$mods"
+		fi
+		exec 9>&-
+	fi
+	bases=("$rootcpio" "$mods")
+}
+
+# meson install into DEST, then the top-level lib/bin/sbin moved below usr/:
+# the root has a merged /usr, and a cpio directory "lib" would replace the
+# symlink /lib -> usr/lib when the kernel unpacks it.
+install_memplug() {
+	local dest="$1" d
+	meson install -C "$build" --no-rebuild --destdir "$dest" >"$work/install.log" 2>&1 ||
+		die "meson install failed: $(tail -n 5 "$work/install.log")"
+	for d in lib bin sbin lib64; do
+		[ -d "$dest/$d" ] && [ ! -L "$dest/$d" ] || continue
+		mkdir -p "$dest/usr/$d"
+		cp -a "$dest/$d/." "$dest/usr/$d/"
+		rm -rf "${dest:?}/$d"
+	done
+	return 0
+}
+
+if [ "$guest" = systemd ]; then
+	[ -n "$build" ] && [ -f "$build/build.ninja" ] ||
+		die "'# guest: systemd' needs --build (memplug is installed into the guest with meson install)"
+	systemd_base
+else
+	busybox_base
 fi
 
 # ---------------------------------------------------------------- overlay
 ov="$work/overlay"
-mkdir -p "$ov/memplug" "$ov/usr/bin" "$ov/usr/lib/x86_64-linux-gnu"
+mkdir -p "$ov/memplug"
 install -m 0644 "$HERE/guest/lib.sh" "$ov/memplug/lib.sh"
 install -m 0644 "$scenario" "$ov/memplug/scenario.sh"
 {
@@ -291,10 +379,26 @@ install -m 0644 "$scenario" "$ov/memplug/scenario.sh"
 	echo "MEMPLUG_PROFILE=$profile"
 	echo "MEMPLUG_KERNEL=$kernel"
 	echo "MEMPLUG_QEMU=$qemu_ver"
+	echo "MEMPLUG_GUEST=$guest"
+	echo "MEMPLUG_BOOTS=$boots"
 } >"$ov/memplug/env"
 have_memplug=0
-if [ -n "$build" ] && [ -x "$build/cli/memplug" ]; then
+if [ "$guest" = systemd ]; then
+	install_memplug "$ov"
+	[ -x "$ov/usr/local/bin/memplug" ] || [ -x "$ov/usr/bin/memplug" ] && have_memplug=1
+	sd="$HERE/systemd-guest"
+	install -m 0755 "$sd/run-phase" "$ov/memplug/run-phase"
+	mkdir -p "$ov/etc/systemd/system/sysinit.target.wants" "$ov/etc/systemd/system/multi-user.target.wants"
+	for u in memplug-test-setup.service memplug-test.service; do
+		install -m 0644 "$sd/$u" "$ov/etc/systemd/system/$u"
+	done
+	ln -s ../memplug-test-setup.service "$ov/etc/systemd/system/sysinit.target.wants/"
+	ln -s ../memplug-test.service "$ov/etc/systemd/system/multi-user.target.wants/"
+	# systemd's status lines only for failures; boot number per boot (below)
+	append="$append systemd.show_status=error"
+elif [ -n "$build" ] && [ -x "$build/cli/memplug" ]; then
 	have_memplug=1
+	mkdir -p "$ov/usr/bin" "$ov/usr/lib/x86_64-linux-gnu"
 	for f in "$build"/lib/libmemplug.so*; do
 		{ [ -f "$f" ] || [ -L "$f" ]; } && cp -P "$f" "$ov/usr/lib/x86_64-linux-gnu/"
 	done
@@ -310,11 +414,10 @@ if [ -n "$build" ] && [ -x "$build/cli/memplug" ]; then
 fi
 echo "MEMPLUG_HAVE_BINARY=$have_memplug" >>"$ov/memplug/env"
 (cd "$ov" && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -1) >"$work/overlay.cpio.gz"
-cat "$base" "$work/overlay.cpio.gz" >"$work/initrd.img"
+cat "${bases[@]}" "$work/overlay.cpio.gz" >"$work/initrd.img"
 note "initrd ready, starting qemu"
 
 # ---------------------------------------------------------------- run
-log="$work/serial.log"
 # shellcheck disable=SC2206 # the "# qemu:" header is split on purpose
 extra=($extra_qemu)
 boot() {
@@ -323,7 +426,7 @@ boot() {
 	timeout --kill-after=5 "$timeout_s" "$QEMU" \
 		-accel tcg,thread=multi -smp 1 \
 		"${qemu_args[@]}" \
-		-kernel "$vmlinuz" -initrd "$work/initrd.img" -append "$append" \
+		-kernel "$vmlinuz" -initrd "$work/initrd.img" -append "$append memplug.boot=$b" \
 		-nographic -no-reboot -nodefaults -display none -monitor none \
 		-serial "file:$log" \
 		-chardev "socket,id=ack,path=$work/ack.sock,server=on,wait=off" -serial chardev:ack \
@@ -339,31 +442,15 @@ boot() {
 	set -e
 	qemu_pid=""
 	end_ns="$(date +%s%N)"
-	note "qemu exited with status $qrc"
+	note "boot $b/$boots: qemu exited with status $qrc"
 	kill "$watch_pid" 2>/dev/null || true
 	wait "$watch_pid" 2>/dev/null || true
 	watch_pid=""
 }
-# A kernel that panics before /init ran never saw the scenario: that is the
-# emulator's trouble, not a result. Boot once more and say so.
-boot
-if ! grep -aq 'MEMPLUG-BOOT:' "$log" && grep -aq 'Kernel panic' "$log"; then
-	echo "$tag guest kernel panicked before /init ($(grep -a -m 1 -o 'Kernel panic.*' "$log" | tr -d '\r' | cut -c1-100)); booting again" >&2
-	boot
-fi
-secs="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
-[ -z "$keep_log" ] || cp "$log" "$keep_log"
-
-tr -d '\r' <"$log" >"$work/clean.log"
-result="$(grep -a -o 'MEMPLUG-RESULT: .*' "$work/clean.log" | head -n 1 || true)"
-verdict="$(echo "$result" | awk '{ print $2 }')"
-message="$(echo "$result" | cut -d' ' -f3-)"
-
-grep -a -o 'MEMPLUG-METRIC: .*' "$work/clean.log" | sed "s|^MEMPLUG-METRIC: |$tag metric: |" || true
 
 report_failure() {
 	{
-		echo "$tag FAIL: $*"
+		echo "$tag FAIL: $where$*"
 		echo "---- serial log tail ($log, kernel $krel, qemu $qemu_ver, ${secs}s) ----"
 		tail -n 60 "$work/clean.log"
 		if [ -s "$work/qemu.out" ]; then
@@ -379,25 +466,59 @@ report_failure() {
 	exit 1
 }
 
-if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-	report_failure "guest timed out after ${timeout_s}s (killed)${result:+; last result: $result}"
-fi
-case "$verdict" in
-PASS)
-	echo "$tag PASS ${secs}s${message:+ ($message)}"
-	exit 0
-	;;
-SKIP)
-	echo "$tag skipped: ${message:-guest skipped} (${secs}s)"
-	exit 77
-	;;
-FAIL)
-	report_failure "$message"
-	;;
-*)
-	if [ "$qrc" -ne 0 ]; then
-		report_failure "qemu exited with status $qrc and no result marker"
+# Every boot runs the same disks (backing files in $work) and must pass;
+# the guest learns its number from memplug.boot=N on the command line.
+total_ns=0
+messages=""
+[ -z "$keep_log" ] || : >"$keep_log"
+for b in $(seq 1 "$boots"); do
+	log="$work/serial-$b.log"
+	where=""
+	[ "$boots" -eq 1 ] || where="boot $b/$boots: "
+	# A kernel that panics before /init ran never saw the scenario: that
+	# is the emulator's trouble, not a result. Boot once more and say so.
+	boot
+	if ! grep -aq 'MEMPLUG-BOOT:' "$log" && grep -aq 'Kernel panic' "$log"; then
+		echo "$tag ${where}guest kernel panicked before /init ($(grep -a -m 1 -o 'Kernel panic.*' "$log" | tr -d '\r' | cut -c1-100)); booting again" >&2
+		boot
 	fi
-	report_failure "scenario ended without a MEMPLUG-RESULT marker"
-	;;
-esac
+	secs="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
+	total_ns=$((total_ns + end_ns - start_ns))
+	if [ -n "$keep_log" ]; then
+		[ "$boots" -eq 1 ] || echo "==== memplug run-scenario: boot $b/$boots ====" >>"$keep_log"
+		cat "$log" >>"$keep_log"
+	fi
+
+	tr -d '\r' <"$log" >"$work/clean.log"
+	result="$(grep -a -o 'MEMPLUG-RESULT: .*' "$work/clean.log" | head -n 1 || true)"
+	verdict="$(echo "$result" | awk '{ print $2 }')"
+	message="$(echo "$result" | cut -d' ' -f3-)"
+
+	grep -a -o 'MEMPLUG-METRIC: .*' "$work/clean.log" | sed "s|^MEMPLUG-METRIC: |$tag metric: |" || true
+	[ "$boots" -eq 1 ] || echo "$tag metric: boot${b}_wall_s $secs s"
+
+	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+		report_failure "guest timed out after ${timeout_s}s (killed)${result:+; last result: $result}"
+	fi
+	case "$verdict" in
+	PASS)
+		messages="$messages${messages:+; }$message"
+		;;
+	SKIP)
+		echo "$tag skipped: $where${message:-guest skipped} (${secs}s)"
+		exit 77
+		;;
+	FAIL)
+		report_failure "$message"
+		;;
+	*)
+		if [ "$qrc" -ne 0 ]; then
+			report_failure "qemu exited with status $qrc and no result marker"
+		fi
+		report_failure "scenario ended without a MEMPLUG-RESULT marker"
+		;;
+	esac
+done
+secs="$(awk -v t="$total_ns" 'BEGIN { printf "%.1f", t / 1e9 }')"
+echo "$tag PASS ${secs}s${messages:+ ($messages)}"
+exit 0
