@@ -23,7 +23,7 @@ PKGS=(
 	libiniparser-dev
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
 	ndctl daxctl util-linux jq strace python3
-	mmdebstrap
+	mmdebstrap udev systemd bash-completion asciidoctor
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
 BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'
