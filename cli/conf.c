@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <iniparser/iniparser.h>
 #include <stdarg.h>
@@ -529,6 +530,9 @@ static dictionary *ini_load(const struct config_file *cf)
 	int fd;
 
 	fd = memfd_create("memplug.conf", MFD_CLOEXEC);
+	/* a sandbox may deny memfd_create (udev's seccomp filter) */
+	if (fd < 0)
+		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return NULL;
 	while (off < cf->size) {
@@ -579,11 +583,13 @@ static int load_file(struct config *cfg, const char *path, bool optional,
 	}
 	cf.path = cfg->files[cfg->nr_files++];
 
+	errno = 0;
 	d = ini_load(&cf);
 	if (!d) {
-		rc = config_error(cf.path, 0, "iniparser cannot parse it%s%s",
-				  captured_error ? ": " : "",
-				  captured_error ? captured_error : "");
+		rc = config_error(cf.path, 0, "iniparser cannot parse it: %s",
+				  captured_error ? captured_error :
+				  errno		 ? strerror(errno) :
+						   "unknown error");
 		free(captured_error);
 		captured_error = NULL;
 		goto out;
