@@ -386,6 +386,14 @@ have_memplug=0
 if [ "$guest" = systemd ]; then
 	install_memplug "$ov"
 	[ -x "$ov/usr/local/bin/memplug" ] || [ -x "$ov/usr/bin/memplug" ] && have_memplug=1
+	# where memplug reads memplug.conf: the installed example's directory
+	conf="$(cd "$ov" && find . -name memplug.conf -path '*etc/*' | head -n 1)"
+	conf="${conf#.}"
+	echo "MEMPLUG_SYSCONFDIR=${conf%/memplug.conf}" >>"$ov/memplug/env"
+	# what a package's postinst does: systemctl enable memplug-apply.service
+	mkdir -p "$ov/etc/systemd/system/multi-user.target.wants"
+	unit="$(cd "$ov" && find . -name memplug-apply.service -path '*systemd/system/*' | head -n 1)"
+	[ -z "$unit" ] || ln -s "${unit#.}" "$ov/etc/systemd/system/multi-user.target.wants/memplug-apply.service"
 	sd="$HERE/systemd-guest"
 	install -m 0755 "$sd/run-phase" "$ov/memplug/run-phase"
 	mkdir -p "$ov/etc/systemd/system/sysinit.target.wants" "$ov/etc/systemd/system/multi-user.target.wants"

@@ -283,3 +283,23 @@ dimm_hotplug() {
 	qmp_must object-add "{\"qom-type\":\"memory-backend-ram\",\"id\":\"$1mem\",\"size\":$2}"
 	qmp_must device_add "{\"driver\":\"pc-dimm\",\"id\":\"$1\",\"memdev\":\"$1mem\"}"
 }
+
+# ------------------------------------------------------------- systemd guest
+# unit_state UNIT: active, failed, inactive, activating ...
+unit_state() { systemctl is-active "$1" 2>/dev/null || true; }
+# unit_settled UNIT: true once a oneshot unit has finished (active/failed)
+unit_settled() {
+	case "$(unit_state "$1")" in
+	active | failed) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+# unit_done_s UNIT: seconds from kernel start until UNIT became active
+# (its ActiveEnterTimestampMonotonic), e.g. "17.342"
+unit_done_s() {
+	local us
+	us="$(systemctl show -P ActiveEnterTimestampMonotonic "$1")"
+	printf '%d.%03d' $((us / 1000000)) $((us % 1000000 / 1000))
+}
+# unit_journal UNIT: what the unit printed (stdout and stderr), no metadata
+unit_journal() { journalctl -q -u "$1" -o cat --no-pager 2>/dev/null || true; }
