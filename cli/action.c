@@ -11,7 +11,7 @@
 int action_option(struct action_opts *o, const char *cmd, const char *name,
 		  const char *arg)
 {
-	int order;
+	enum memplug_order order;
 
 	if (!strcmp(name, "zone")) {
 		if (!strcmp(arg, "movable"))
@@ -28,7 +28,7 @@ int action_option(struct action_opts *o, const char *cmd, const char *name,
 		o->zone_given = true;
 	} else if (!strcmp(name, "order")) {
 		order = memplug_order_from_name(arg);
-		if (order < 0)
+		if (order == MEMPLUG_ORDER_UNKNOWN)
 			return cli_usage_error(
 				cmd,
 				"invalid --order '%s': want descending, ascending, hole-first or default",

@@ -113,13 +113,14 @@ static int applied(struct memplug_ctx *ctx, struct report *r, int rc)
 static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 			     const char *name, const struct reconfigure_opts *o)
 {
-	struct memplug_namespace *ns;
+	struct memplug_namespace *ns, *found = NULL;
 	const char *mode = NULL;
 	int rc;
 
 	memplug_namespace_foreach(ctx, ns)
 		if (!strcmp(memplug_namespace_get_name(ns), name))
-			mode = memplug_namespace_get_mode(ns);
+			found = ns;
+	mode = found ? memplug_namespace_get_mode(found) : NULL;
 	if (!mode)
 		return 1; /* not a namespace: let target_parse say so */
 	json_object_object_add(r->obj, "namespace_mode",
@@ -136,7 +137,7 @@ static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 		r->result = "planned";
 		return EXIT_OK;
 	}
-	rc = memplug_namespace_to_devdax(ctx, name);
+	rc = memplug_namespace_to_devdax(found);
 	return applied(ctx, r, rc);
 }
 
