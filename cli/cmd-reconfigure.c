@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "builtin.h"
 
 struct reconfigure_opts {
 	struct action_opts action;
@@ -17,13 +18,7 @@ struct reconfigure_opts {
 };
 
 enum {
-	OPT_ZONE,
-	OPT_ORDER,
-	OPT_DRY_RUN,
-	OPT_FORCE,
-	OPT_TIMEOUT,
-	OPT_WAIT,
-	OPT_MODE,
+	OPT_MODE = NR_ACTION_OPTIONS,
 	OPT_MEMMAP,
 	OPT_NO_MEMMAP,
 	OPT_NO_ONLINE,
@@ -84,15 +79,7 @@ static int reconfigure_option(int index, const char *arg, void *data)
 		o->parallel = index == OPT_PARALLEL;
 		return 0;
 	}
-	return action_option(&o->action, "reconfigure",
-			     reconfigure_options[index].name, arg);
-}
-
-static bool param_on(struct memplug_ctx *ctx)
-{
-	const char *p = memplug_get_memmap_on_memory(ctx);
-
-	return p && (!strcmp(p, "Y") || !strcmp(p, "force") || !strcmp(p, "1"));
+	return action_option(&o->action, "reconfigure", index, arg);
 }
 
 /*
@@ -145,16 +132,16 @@ static int check_memmap_request(struct memplug_ctx *ctx, struct report *r,
 				struct memplug_source *src,
 				const struct reconfigure_opts *o)
 {
-	int knob = memplug_source_get_memmap_knob(src);
+	enum memplug_tristate knob = memplug_source_get_memmap_knob(src);
 
 	if (o->memmap < 0)
 		return EXIT_OK;
-	if (knob < 0)
+	if (knob == MEMPLUG_UNKNOWN)
 		return report_fail(
 			r, EXIT_REFUSED, "refused",
 			"kernel %s has no dax memmap_on_memory knob (needs 6.9+)",
 			memplug_get_kernel_release(ctx) ?: "");
-	if (o->memmap == 1 && !param_on(ctx))
+	if (o->memmap == 1 && !memplug_has_memmap_on_memory(ctx))
 		return report_fail(
 			r, EXIT_REFUSED, "refused",
 			"kernel booted without memory_hotplug.memmap_on_memory=1: the dax knob has no effect, the memmap would stay in ordinary RAM");
@@ -277,7 +264,7 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 			     const struct reconfigure_opts *o)
 {
 	struct memplug_source *src = target_source(ctx, t);
-	int knob = memplug_source_get_memmap_knob(src);
+	enum memplug_tristate knob = memplug_source_get_memmap_knob(src);
 	int rc;
 
 	rc = check_memmap_request(ctx, r, src, o);
