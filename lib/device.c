@@ -213,6 +213,60 @@ static const char *ns_mode(const char *kernel_mode)
 	return kernel_mode;
 }
 
+/* the memdev behind each region target, for its serial number */
+static void region_memdevs(struct memplug_ctx *ctx, struct memplug_region *r,
+			   const char *dir)
+{
+	int ways = 0, k;
+
+	if (read_intf(ctx, &ways, "%s/interleave_ways", dir) || ways < 1 ||
+	    ways > 16)
+		return;
+	r->serials = calloc((size_t)ways, sizeof(*r->serials));
+	r->serial_ok = calloc((size_t)ways, sizeof(*r->serial_ok));
+	if (!r->serials || !r->serial_ok)
+		return;
+	r->nr_memdevs = (unsigned int)ways;
+	for (k = 0; k < ways; k++) {
+		/* regionZ/targetK names an endpoint decoder; its port's uport
+		 * is the memdev */
+		char *dec = read_textf(ctx, "%s/target%d", dir, k);
+		char *link = NULL, *ep = NULL, *uport = NULL, *mem = NULL;
+		char *slash;
+
+		if (dec && *dec)
+			link = root_path(ctx, SYSFS_CXL "/%s", dec);
+		ep = link ? link_resolve(ctx, link) : NULL;
+		slash = ep ? strrchr(ep, '/') : NULL;
+		if (slash) {
+			*slash = '\0';
+			uport = root_path(ctx, "%s/uport", ep);
+		}
+		mem = uport ? link_basename(ctx, uport) : NULL;
+		if (mem && !read_u64f(ctx, &r->serials[k], 0,
+				      SYSFS_CXL "/%s/serial", mem))
+			r->serial_ok[k] = true;
+		free(mem);
+		free(uport);
+		free(ep);
+		free(link);
+		free(dec);
+	}
+}
+
+/* a uuid attribute; NULL when absent, malformed or all zero */
+static char *read_uuid(struct memplug_ctx *ctx, const char *dir)
+{
+	char *u = read_textf(ctx, "%s/uuid", dir);
+
+	if (u && (strlen(u) != 36 ||
+		  !strcmp(u, "00000000-0000-0000-0000-000000000000"))) {
+		free(u);
+		u = NULL;
+	}
+	return u;
+}
+
 static void scan_namespaces(struct memplug_ctx *ctx)
 {
 	int i, count, j;
@@ -242,6 +296,7 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 		ns->numa_node = ns->target_node = -1;
 		read_intf(ctx, &ns->numa_node, "%s/numa_node", dir);
 		read_intf(ctx, &ns->target_node, "%s/target_node", dir);
+		ns->uuid = read_uuid(ctx, dir);
 		holder = read_textf(ctx, "%s/holder", dir);
 		if (holder && *holder) {
 			char *hdir, *hmode;
@@ -252,6 +307,8 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 					ns->map = strdup("mem");
 				else if (hmode && !strcmp(hmode, "pmem"))
 					ns->map = strdup("dev");
+				if (!strncmp(holder, "dax", 3))
+					ns->dax_uuid = read_uuid(ctx, hdir);
 				free(hmode);
 				free(hdir);
 			}
@@ -294,6 +351,7 @@ static void scan_regions(struct memplug_ctx *ctx)
 			r->resource != UINT64_MAX;
 		r->committed = !read_intf(ctx, &commit, "%s/commit", dir) &&
 			       commit == 1;
+		region_memdevs(ctx, r, dir);
 		for (j = 0; j < ctx->nr_sources; j++) {
 			struct memplug_source *src = ctx->sources[j];
 
@@ -326,6 +384,8 @@ void free_devices(struct memplug_ctx *ctx)
 		free(ctx->namespaces[i].mode);
 		free(ctx->namespaces[i].map);
 		free(ctx->namespaces[i].dax);
+		free(ctx->namespaces[i].uuid);
+		free(ctx->namespaces[i].dax_uuid);
 	}
 	free(ctx->namespaces);
 	ctx->namespaces = NULL;
@@ -334,6 +394,8 @@ void free_devices(struct memplug_ctx *ctx)
 		free(ctx->regions[i].name);
 		free(ctx->regions[i].mode);
 		free(ctx->regions[i].dax);
+		free(ctx->regions[i].serials);
+		free(ctx->regions[i].serial_ok);
 	}
 	free(ctx->regions);
 	ctx->regions = NULL;
@@ -418,6 +480,18 @@ memplug_namespace_get_dax(struct memplug_namespace *ns)
 	return ns->dax;
 }
 
+MEMPLUG_EXPORT const char *
+memplug_namespace_get_uuid(struct memplug_namespace *ns)
+{
+	return ns->uuid;
+}
+
+MEMPLUG_EXPORT const char *
+memplug_namespace_get_dax_uuid(struct memplug_namespace *ns)
+{
+	return ns->dax_uuid;
+}
+
 MEMPLUG_EXPORT const char *memplug_region_get_name(struct memplug_region *r)
 {
 	return r->name;
@@ -449,4 +523,20 @@ MEMPLUG_EXPORT bool memplug_region_is_committed(struct memplug_region *r)
 MEMPLUG_EXPORT const char *memplug_region_get_dax(struct memplug_region *r)
 {
 	return r->dax;
+}
+
+MEMPLUG_EXPORT unsigned int
+memplug_region_get_nr_memdevs(struct memplug_region *r)
+{
+	return r->nr_memdevs;
+}
+
+MEMPLUG_EXPORT bool memplug_region_get_memdev_serial(struct memplug_region *r,
+						     unsigned int index,
+						     uint64_t *serial)
+{
+	if (index >= r->nr_memdevs || !r->serial_ok[index])
+		return false;
+	*serial = r->serials[index];
+	return true;
 }

@@ -300,6 +300,14 @@ const char *memplug_namespace_get_map(struct memplug_namespace *ns);
 int memplug_namespace_get_numa_node(struct memplug_namespace *ns);
 int memplug_namespace_get_target_node(struct memplug_namespace *ns);
 const char *memplug_namespace_get_dax(struct memplug_namespace *ns);
+/*
+ * Since LIBMEMPLUG_2: the uuid in the namespace's label (NULL for a
+ * label-less namespace), and for a devdax namespace the uuid of its info
+ * block, which ndctl list prints as "uuid" (NULL otherwise).  Both survive
+ * reboots: memplug.conf names namespaces by either.
+ */
+const char *memplug_namespace_get_uuid(struct memplug_namespace *ns);
+const char *memplug_namespace_get_dax_uuid(struct memplug_namespace *ns);
 
 struct memplug_region *memplug_region_get_first(struct memplug_ctx *ctx);
 struct memplug_region *memplug_region_get_next(struct memplug_region *region);
@@ -315,6 +323,14 @@ bool memplug_region_get_resource(struct memplug_region *region,
 				 uint64_t *resource);
 bool memplug_region_is_committed(struct memplug_region *region);
 const char *memplug_region_get_dax(struct memplug_region *region);
+/*
+ * Since LIBMEMPLUG_2: the memory devices behind a region, one per target
+ * (interleave way), and the serial number of the one at @index; false when
+ * it cannot be read.
+ */
+unsigned int memplug_region_get_nr_memdevs(struct memplug_region *region);
+bool memplug_region_get_memdev_serial(struct memplug_region *region,
+				      unsigned int index, uint64_t *serial);
 
 /* ---- changing state ------------------------------------------------------
  * Every write goes below the sysfs root.  On the live kernel (root "/")

@@ -74,6 +74,8 @@ struct memplug_namespace {
 	int numa_node;
 	int target_node;
 	char *dax;
+	char *uuid; /* the label's, NULL when none (label-less) */
+	char *dax_uuid; /* a devdax namespace's info block's */
 };
 
 struct memplug_region {
@@ -85,6 +87,9 @@ struct memplug_region {
 	uint64_t resource;
 	bool committed;
 	char *dax;
+	unsigned int nr_memdevs; /* interleave ways: target0..N-1 */
+	uint64_t *serials; /* per target, valid where serial_ok */
+	bool *serial_ok;
 };
 
 /* an address range named in /proc/iomem, with the range that holds it */

@@ -42,6 +42,11 @@ class UnsafeOutput(Exception):
     pass
 
 
+# the label uuid of the fixtures' nvdimm namespace (its info block's is
+# 4c1f3a4a-5b8a-4c38-9b0e-6b1c8a1f2d3e)
+NS_UUID = "9a3b8c1e-2d4f-4a6b-8c0d-1e2f3a4b5c6d"
+
+
 def check_outdir(outdir):
     """Return the resolved output directory or raise UnsafeOutput."""
     real = os.path.realpath(os.path.abspath(outdir))
@@ -429,6 +434,8 @@ class Machine:
             self.w(d + "/devtype", "nd_namespace_io\n")
             self.w(d + "/nstype", "4\n")
             self.w(d + "/force_raw", "0\n")
+            if ns.get("uuid"):
+                self.w(d + "/uuid", ns["uuid"] + "\n")
             self.link("sys/bus/nd/devices/" + nsname, d)
             if ns["holder"]:
                 hd = "%s/%s" % (rd, ns["holder"])
@@ -453,6 +460,16 @@ class Machine:
             self.w(d + "/target0", r["target0"] + "\n")
             self.w(d + "/devtype", "cxl_region\n")
             self.link("sys/bus/cxl/devices/" + rname, d)
+            if r.get("memdev"):
+                # target0 is an endpoint decoder; its port's uport the memdev
+                md = r["memdev"]
+                ep = "%s/port1/endpoint%d" % (CXL_ROOT, md["endpoint"])
+                dec = "%s/%s" % (ep, r["target0"])
+                self.w(dec + "/mode", "ram\n")
+                self.link("sys/bus/cxl/devices/" + r["target0"], dec)
+                self.w(md["path"] + "/serial", "%#x\n" % md["serial"])
+                self.link("sys/bus/cxl/devices/" + md["name"], md["path"])
+                self.link(ep + "/uport", md["path"])
             if r.get("dax_region"):
                 drd = "%s/%s/dax_region" % (d, r["dax_region"])
                 self.w(drd + "/id", "%s\n" % r["dax_region"].replace("dax_region", ""))
@@ -679,7 +696,8 @@ class Machine:
             "size": ns_size, "resource": ns_resource, "numa_node": node,
             "target_node": node, "holder": "dax0.1",
             "nd_dax_mode": {"dev": "pmem", "mem": "ram"}[map_], "map": map_,
-            "holder_size": ns_size - data_off, "dax": "dax0.0"}
+            "holder_size": ns_size - data_off, "dax": "dax0.0",
+            "uuid": NS_UUID}
         path = ND_BUS + "/region0/dax0.1/dax0.0"
         return self.add_dax("dax0.0", path, ns_resource + data_off, ns_size - data_off,
                             mode, node, node, namespace="namespace0.0", region="region0", **kw)
@@ -693,7 +711,11 @@ class Machine:
                                    "target0": "decoder%d.0" % (idx + 2),
                                    "dax_region": "dax_region%d" % idx,
                                    "window": resource, "window_size": size,
-                                   "window_id": idx, "dax": "dax%d.0" % idx}
+                                   "window_id": idx, "dax": "dax%d.0" % idx,
+                                   "memdev": {"name": "mem%d" % idx, "endpoint": idx + 2,
+                                              "serial": 0x1000 + idx,
+                                              "path": "sys/devices/pci0000:0c/0000:0c:00.0/"
+                                                      "0000:0d:00.0/mem%d" % idx}}
         dpath = "%s/dax_region%d/dax%d.0" % (path, idx, idx)
         return self.add_dax("dax%d.0" % idx, dpath, resource, size, mode, node, numa_node,
                             knob=knob, region=rname, self_memmap=self_memmap, **kw)

@@ -31,6 +31,11 @@ int main(int argc, char **argv)
 	      "resource %#llx", (unsigned long long)res);
 	CHECK(memplug_region_is_committed(r), "committed");
 	CHECK_STR(memplug_region_get_dax(r), "dax0.0", "its dax device");
+	CHECK_INT(memplug_region_get_nr_memdevs(r), 1, "one memdev");
+	res = 0;
+	CHECK(memplug_region_get_memdev_serial(r, 0, &res) && res == 0x1000,
+	      "memdev serial %#llx", (unsigned long long)res);
+	CHECK(!memplug_region_get_memdev_serial(r, 1, &res), "no second one");
 	CHECK(memplug_namespace_get_first(ctx) == NULL, "no namespace");
 
 	src = memplug_source_get_by_name(ctx, "region1");

@@ -87,6 +87,11 @@ int main(int argc, char **argv)
 	CHECK_STR(memplug_namespace_get_mode(ns), "devdax", "ndctl's mode");
 	CHECK_STR(memplug_namespace_get_map(ns), "dev", "map");
 	CHECK_STR(memplug_namespace_get_dax(ns), "dax0.0", "its dax device");
+	CHECK_STR(memplug_namespace_get_uuid(ns),
+		  "9a3b8c1e-2d4f-4a6b-8c0d-1e2f3a4b5c6d", "the label's uuid");
+	CHECK_STR(memplug_namespace_get_dax_uuid(ns),
+		  "4c1f3a4a-5b8a-4c38-9b0e-6b1c8a1f2d3e",
+		  "the info block's uuid");
 	CHECK(memplug_namespace_get_size(ns) > 0, "size");
 	CHECK_INT(memplug_namespace_get_numa_node(ns), 0, "numa node");
 	CHECK_INT(memplug_namespace_to_devdax(ns), -EOPNOTSUPP,
