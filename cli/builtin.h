@@ -16,5 +16,7 @@ int cmd_reconfigure(int argc, char **argv, struct cli_context *cli);
 int cmd_online(int argc, char **argv, struct cli_context *cli);
 int cmd_offline(int argc, char **argv, struct cli_context *cli);
 int cmd_version(int argc, char **argv, struct cli_context *cli);
+int cmd_apply(int argc, char **argv, struct cli_context *cli);
+int cmd_config(int argc, char **argv, struct cli_context *cli);
 
 #endif /* _MEMPLUG_BUILTIN_H_ */

@@ -8,14 +8,7 @@
 #include <string.h>
 #include "action.h"
 #include "builtin.h"
-
-struct reconfigure_opts {
-	struct action_opts action;
-	enum memplug_mode mode;
-	int memmap; /* -1: leave the knob, 0/1: wanted */
-	bool no_online;
-	int parallel; /* -1: auto, 0: never, 1: always */
-};
+#include "reconfigure.h"
 
 enum {
 	OPT_MODE = NR_ACTION_OPTIONS,
@@ -328,9 +321,9 @@ static int wanted_devdax(struct memplug_ctx *ctx, struct report *r,
 	return applied(ctx, r, memplug_dax_enable_devdax(src));
 }
 
-static int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
-			      const char *name, const struct action_opts *ao,
-			      void *data)
+int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
+		       const char *name, const struct action_opts *ao,
+		       void *data)
 {
 	const struct reconfigure_opts *o = data;
 	struct memplug_source *src;

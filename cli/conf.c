@@ -215,7 +215,7 @@ static bool valid_kernel_name(const char *name)
 static int parse_setting(const struct where *w, struct config_settings *s,
 			 bool *known)
 {
-	int order;
+	enum memplug_order order;
 
 	*known = true;
 	if (!strcmp(w->key, "mode")) {
@@ -252,11 +252,11 @@ static int parse_setting(const struct where *w, struct config_settings *s,
 		s->set |= CONFIG_SET_ONLINE;
 	} else if (!strcmp(w->key, "order")) {
 		order = memplug_order_from_name(w->value);
-		if (order < 0)
+		if (order == MEMPLUG_ORDER_UNKNOWN)
 			return bad_value(
 				w,
 				"descending, ascending, hole-first or default");
-		s->order = (enum memplug_order)order;
+		s->order = order;
 		s->set |= CONFIG_SET_ORDER;
 	} else if (!strcmp(w->key, "timeout")) {
 		if (parse_long(w, 1, CONFIG_MAX_TIMEOUT, &s->timeout_s))

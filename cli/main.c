@@ -20,6 +20,9 @@ static const struct cli_command commands[] = {
 	{ "online", cmd_online, "online the blocks of sources or block lists" },
 	{ "offline", cmd_offline,
 	  "offline the blocks of sources or block lists" },
+	{ "apply", cmd_apply,
+	  "bring what memplug.conf names to its configured state" },
+	{ "config", cmd_config, "check memplug.conf or show it as JSON" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for a command" },
 };

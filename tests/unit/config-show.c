@@ -2,7 +2,8 @@
 /*
  * config-show [--config=PATH] SYSCONFDIR: load memplug.conf as memplug
  * would and print it as JSON, or its one-line error and exit 2.  The unit
- * tests' driver for cli/config.c until `memplug config show` exists.
+ * tests' driver for cli/conf.c: unlike `memplug config show` it takes the
+ * sysconfdir, so the default files are tested too.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memplug apply: bring every memplug.conf target present now to its
+ * configured state, with reconfigure's own steps, JSON and exit codes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "action.h"
+#include "builtin.h"
+#include "conf-match.h"
+#include "config.h"
+#include "reconfigure.h"
+
+struct apply_opts {
+	struct action_opts action; /* dry_run and wait only */
+	const char *config;
+	const char *device;
+	const char *block;
+};
+
+enum {
+	OPT_APPLY_CONFIG,
+	OPT_APPLY_DEVICE,
+	OPT_APPLY_BLOCK,
+	OPT_APPLY_DRY_RUN,
+	OPT_APPLY_WAIT,
+};
+
+static const struct cli_option apply_options[] = {
+	[OPT_APPLY_CONFIG] = { "config", 'c', "PATH",
+			       "read this file or directory, not memplug.conf" },
+	[OPT_APPLY_DEVICE] = { "device", 'd', "NAME",
+			       "only the section matching this device (udev)" },
+	[OPT_APPLY_BLOCK] = { "block", 0, "memoryN",
+			      "online this block's device if configured (udev)" },
+	[OPT_APPLY_DRY_RUN] = { "dry-run", 0, NULL,
+				"print the plan, change nothing" },
+	[OPT_APPLY_WAIT] = { "wait", 'w', "SECONDS",
+			     "wait for another memplug (default 30)" },
+	OPT_END,
+};
+
+static int apply_option(int index, const char *arg, void *data)
+{
+	struct apply_opts *o = data;
+
+	switch (index) {
+	case OPT_APPLY_CONFIG:
+		o->config = arg;
+		return 0;
+	case OPT_APPLY_DEVICE:
+		o->device = arg;
+		return 0;
+	case OPT_APPLY_BLOCK:
+		o->block = arg;
+		return 0;
+	case OPT_APPLY_DRY_RUN:
+		o->action.dry_run = true;
+		return 0;
+	default:
+		return cli_parse_long("apply", "wait", arg, 0, 3600,
+				      &o->action.wait_s);
+	}
+}
+
+struct apply_run {
+	struct conf_match *matches;
+	unsigned int nr;
+	struct reconfigure_opts *opts; /* one per match */
+};
+
+/* a section's settings as the options of memplug reconfigure */
+static void settings_to_opts(const struct config_settings *s,
+			     const struct action_opts *cli,
+			     struct reconfigure_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->action = *cli;
+	o->action.online_type = s->zone;
+	o->action.zone_given = true;
+	o->action.order = s->order;
+	o->action.timeout_s = s->timeout_s;
+	o->action.force = false; /* never at boot: no data-losing steps */
+	o->mode = s->mode;
+	o->memmap = s->memmap == CONFIG_MEMMAP_KEEP ? -1 :
+		    s->memmap == CONFIG_MEMMAP_YES  ? 1 :
+						      0;
+	o->no_online = !s->online;
+	o->parallel = -1;
+}
+
+static int apply_target(struct memplug_ctx *ctx, struct report *r,
+			const char *name, const struct action_opts *ao,
+			void *data)
+{
+	struct apply_run *run = data;
+	char where[512];
+	unsigned int i;
+
+	for (i = 0; i < run->nr; i++)
+		if (!strcmp(run->matches[i].device, name))
+			break;
+	if (i == run->nr)
+		return report_fail(r, EXIT_ERROR, "error",
+				   "%s: no section matches it any more", name);
+	conf_where(run->matches[i].target, where, sizeof(where));
+	json_object_object_add(
+		r->obj, "section",
+		json_object_new_string(run->matches[i].target->section));
+	json_object_object_add(r->obj, "config", json_object_new_string(where));
+	if (run->matches[i].refused[0]) {
+		json_object_object_add(r->obj, "action",
+				       json_object_new_string("reconfigure"));
+		json_object_object_add(r->obj, "source", NULL);
+		json_object_object_add(r->obj, "before", NULL);
+		json_object_object_add(r->obj, "after", NULL);
+		return report_fail(r, EXIT_REFUSED, "refused", "%s",
+				   run->matches[i].refused);
+	}
+	return reconfigure_target(ctx, r, name, ao, &run->opts[i]);
+}
+
+/* nothing to do: the JSON shape of a run without targets */
+static int print_nothing(const struct apply_opts *o)
+{
+	struct json_object *root = json_object_new_object();
+
+	json_object_object_add(root, "changed", json_object_new_boolean(false));
+	json_object_object_add(root, "dry_run",
+			       json_object_new_boolean(o->action.dry_run));
+	json_object_object_add(root, "would_change",
+			       json_object_new_boolean(false));
+	json_object_object_add(root, "targets", json_object_new_array());
+	json_print(root);
+	json_object_put(root);
+	return EXIT_OK;
+}
+
+/* keep only the match of the device --device or --block names */
+static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
+			    const struct apply_opts *o)
+{
+	struct memplug_source *src = NULL;
+	struct memplug_block *block;
+	unsigned int i, kept = 0;
+	unsigned long id;
+	char *end;
+
+	if (o->device) {
+		src = memplug_source_get_by_name(ctx, o->device);
+	} else {
+		if (strncmp(o->block, "memory", 6))
+			return cli_usage_error(
+				"apply", "--block wants memoryN, not '%s'",
+				o->block);
+		id = strtoul(o->block + 6, &end, 10);
+		if (end == o->block + 6 || *end)
+			return cli_usage_error(
+				"apply", "--block wants memoryN, not '%s'",
+				o->block);
+		block = memplug_block_get_by_id(ctx, id);
+		/* only an offline block of a dax device is ours to online */
+		if (block &&
+		    memplug_block_get_state(block) == MEMPLUG_BLOCK_OFFLINE)
+			src = memplug_block_get_source(block);
+		if (src && memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)
+			src = NULL;
+	}
+	for (i = 0; i < run->nr; i++) {
+		struct conf_match *m = &run->matches[i];
+		bool keep = src ? m->source == src :
+				  o->device && !strcmp(m->device, o->device);
+
+		if (keep && o->block) {
+			const struct config_settings *s = &m->target->settings;
+			int knob = memplug_source_get_memmap_knob(src);
+
+			/*
+			 * Online now only what needs no other step first:
+			 * a memmap change needs kmem unbound, which is the
+			 * unit's job (memplug-apply@.service).
+			 */
+			keep = !m->refused[0] &&
+			       s->mode == MEMPLUG_MODE_SYSTEM_RAM &&
+			       s->online &&
+			       !(s->memmap == CONFIG_MEMMAP_YES && knob == 0) &&
+			       !(s->memmap == CONFIG_MEMMAP_NO && knob == 1);
+		}
+		if (keep)
+			run->matches[kept++] = *m;
+	}
+	run->nr = kept;
+	if (!kept && o->device)
+		fprintf(stderr, "memplug: apply: no section matches %s\n",
+			o->device);
+	return EXIT_OK;
+}
+
+int cmd_apply(int argc, char **argv, struct cli_context *cli)
+{
+	struct apply_opts o = { .action = ACTION_OPTS_INIT };
+	struct apply_run run = { 0 };
+	struct config cfg;
+	char **names = NULL;
+	unsigned int i;
+	bool done;
+	int first, rc;
+
+	rc = cli_parse(argc, argv, "apply", "[--device=NAME] [options]",
+		       apply_options, apply_option, &o, &first, &done);
+	if (rc || done)
+		return rc;
+	if (first < argc)
+		return cli_usage_error(
+			"apply", "no arguments (did you mean --device=%s?)",
+			argv[first]);
+	if (o.device && o.block)
+		return cli_usage_error(
+			"apply", "--device and --block exclude each other");
+	rc = config_load(&cfg, o.config, MEMPLUG_SYSCONFDIR);
+	if (rc)
+		goto out;
+	if (memplug_scan(cli->ctx)) {
+		rc = cli_error(EXIT_ERROR, "%s", memplug_get_error(cli->ctx));
+		goto out;
+	}
+	rc = conf_match_all(cli->ctx, &cfg, &run.matches, &run.nr, NULL);
+	if (!rc && (o.device || o.block))
+		rc = restrict_matches(cli->ctx, &run, &o);
+	if (rc)
+		goto out;
+	if (!run.nr) {
+		if (!cfg.nr_targets)
+			fprintf(stderr,
+				"memplug: apply: no target configured in %s\n",
+				cfg.path);
+		rc = print_nothing(&o);
+		goto out;
+	}
+	run.opts = calloc(run.nr, sizeof(*run.opts));
+	names = calloc(run.nr, sizeof(*names));
+	if (!run.opts || !names) {
+		rc = cli_error(EXIT_ERROR, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < run.nr; i++) {
+		settings_to_opts(&run.matches[i].target->settings, &o.action,
+				 &run.opts[i]);
+		names[i] = run.matches[i].device;
+	}
+	rc = action_run(cli, "apply", (int)run.nr, names, &o.action,
+			apply_target, &run);
+out:
+	free(names);
+	free(run.opts);
+	free(run.matches);
+	config_release(&cfg);
+	return rc;
+}

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""memplug apply and memplug config on generated sysfs trees.
+
+Which device each memplug.conf section matches (namespace uuid of the label
+or of the devdax info block, CXL region HPA base and memdev serials, dax
+resource, kernel name, target_node guard), the refusals, and that a
+configuration error or two sections naming one device is exit 2 with
+FILE:LINE and no file of the tree written.  Trees have no kernel behind
+them: block state changes are proven in the VM (tests/vm/scenarios/
+provision-*.sh); here --dry-run plans and the files written are checked.
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sysfs_tree as st  # noqa: E402
+
+MEMPLUG = os.environ.get("MEMPLUG", "")
+INFO_UUID = "4c1f3a4a-5b8a-4c38-9b0e-6b1c8a1f2d3e"
+
+
+def offline_dax_vm():
+    """vm-small, but dax0.0's kmem blocks (33-47) offline"""
+    m = st.Machine("offline-vm", 128 * st.MiB, kernel="6.1.0-18-amd64",
+                   auto_online="offline", params=st.KERNEL_PARAMS)
+    st.add_qemu_boot_ram(m)
+    m.add_nvdimm_dax(state="offline")
+    return m
+
+
+@unittest.skipUnless(MEMPLUG and os.access(MEMPLUG, os.X_OK), "MEMPLUG not set")
+class Apply(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="memplug-apply-")
+        self.vm = st.build("vm-small").write(os.path.join(self.tmp, "vm"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def conf(self, text, name="test.conf"):
+        p = os.path.join(self.tmp, name)
+        with open(p, "w") as f:
+            f.write(text)
+        return p
+
+    def run_mp(self, root, *args, env=None):
+        e = dict(os.environ)
+        e.pop("MEMPLUG_CONFIG", None)
+        e.update(env or {})
+        p = subprocess.run([MEMPLUG, "--sysfs-root", root] + list(args),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60, env=e)
+        out = json.loads(p.stdout) if p.stdout.strip() else None
+        return p.returncode, out, p.stderr
+
+    def tree_digest(self, root):
+        """every file of the tree but memplug's lock (run/memplug/lock)"""
+        h = hashlib.sha256()
+        for d, _, files in sorted(os.walk(root)):
+            if os.path.relpath(d, root).startswith("run"):
+                continue
+            for f in sorted(files):
+                p = os.path.join(d, f)
+                if os.path.islink(p):
+                    continue
+                h.update(p.encode())
+                with open(p, "rb") as fh:
+                    h.update(fh.read())
+        return h.hexdigest()
+
+    # ---- matching
+    def test_namespace_by_info_block_uuid(self):
+        c = self.conf("[namespace pmem]\nuuid = %s\n" % INFO_UUID)
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c, "--dry-run")
+        self.assertEqual(rc, 0, err)
+        t = out["targets"][0]
+        self.assertEqual((t["target"], t["section"], t["config"], t["result"]),
+                         ("dax0.0", "namespace pmem", c + ":1", "unchanged"))
+        self.assertIs(out["changed"], False)
+
+    def test_namespace_by_label_uuid_and_daxctl_section(self):
+        for text in ("[namespace pmem]\nuuid = %s\nzone = normal\n" % st.NS_UUID,
+                     "[reconfigure-device x]\nnvdimm.uuid = %s\nmode = system-ram\n"
+                     "online = true\nmovable = false\n" % st.NS_UUID):
+            with self.subTest(text=text):
+                c = self.conf(text)
+                rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c,
+                                           "--dry-run")
+                self.assertEqual(rc, 0, err)
+                t = out["targets"][0]
+                self.assertEqual(t["source"], "dax0.0")
+                # online Movable, configured normal: warned, not moved at boot
+                self.assertTrue(t["warnings"], t)
+
+    def test_dax_resource_and_kernel_name(self):
+        c = self.conf("[dax d]\nresource = 0x102000000\n")
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c, "--dry-run")
+        self.assertEqual((rc, out["targets"][0]["source"]), (0, "dax0.0"), err)
+        c = self.conf("[device namespace0.0]\n")
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c, "--dry-run")
+        self.assertEqual((rc, out["targets"][0]["source"]), (0, "dax0.0"), err)
+        self.assertIn("kernel name", err)
+
+    def test_devdax_section_plans_the_way_back(self):
+        c = self.conf("[dax d]\nresource = 0x102000000\nmode = devdax\n")
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c, "--dry-run")
+        self.assertEqual(rc, 0, err)
+        self.assertIs(out["would_change"], True)
+        self.assertEqual(out["targets"][0]["result"], "planned")
+
+    def test_cxl_region_by_hpa_and_memdevs(self):
+        cxl = st.build("cxl-host").write(os.path.join(self.tmp, "cxl"))
+        cases = [("hpa = 0x6000000000", "dax1.0"),
+                 ("memdevs = 0x1000", "dax0.0"),
+                 ("hpa = 0x4000000000\nmemdevs = 4096", "dax0.0")]
+        for ident, dev in cases:
+            with self.subTest(ident=ident):
+                c = self.conf("[region r]\n%s\nmemmap_on_memory = keep\n" % ident)
+                rc, out, err = self.run_mp(cxl, "apply", "--config=" + c, "--dry-run")
+                self.assertEqual(rc, 0, err)
+                self.assertEqual([t["source"] for t in out["targets"]], [dev])
+        # both given, one wrong: no device
+        c = self.conf("[region r]\nhpa = 0x4000000000\nmemdevs = 0x1001\n")
+        rc, out, err = self.run_mp(cxl, "apply", "--config=" + c, "--dry-run")
+        self.assertEqual((rc, out["targets"]), (0, []), err)
+        self.assertRegex(err, re.escape(c) + ":1: .*matches no device present")
+
+    # ---- nothing to do
+    def test_no_section_matches_is_exit_0_with_a_note(self):
+        c = self.conf("[dax other]\nresource = 0x900000000\n")
+        before = self.tree_digest(self.vm)
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, {"changed": False, "dry_run": False,
+                               "would_change": False, "targets": []})
+        self.assertIn("matches no device present: skipped", err)
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c,
+                                   "--device=dax0.0")
+        self.assertEqual((rc, out["targets"]), (0, []), err)
+        self.assertIn("no section matches dax0.0", err)
+        self.assertEqual(self.tree_digest(self.vm), before)
+
+    def test_device_selects_one_section(self):
+        cxl = st.build("cxl-host").write(os.path.join(self.tmp, "cxl"))
+        c = self.conf("[region a]\nhpa = 0x4000000000\n[region b]\nhpa = 0x6000000000\n")
+        rc, out, err = self.run_mp(cxl, "apply", "--config=" + c, "--dry-run",
+                                   "--device=dax1.0")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([t["section"] for t in out["targets"]], ["region b"])
+        rc, out, err = self.run_mp(cxl, "apply", "--config=" + c, "--dry-run",
+                                   "--device=region0")
+        self.assertEqual([t["section"] for t in out["targets"]], ["region a"])
+
+    # ---- errors and refusals: nothing written
+    def test_two_sections_one_device_changes_nothing(self):
+        c = self.conf("[namespace a]\nuuid = %s\n\n[dax b]\nresource = 0x102000000\n"
+                      % st.NS_UUID)
+        before = self.tree_digest(self.vm)
+        for args in (["apply"], ["config", "check"]):
+            with self.subTest(args=args):
+                rc, out, err = self.run_mp(self.vm, *args, "--config=" + c)
+                self.assertEqual((rc, out), (2, None), err)
+                self.assertEqual(err.splitlines(), [
+                    "memplug: %s:4: [dax b] and [namespace a] (%s:1) match the "
+                    "same device dax0.0" % (c, c)])
+        self.assertEqual(self.tree_digest(self.vm), before)
+
+    def test_config_error_changes_nothing(self):
+        root = offline_dax_vm().write(os.path.join(self.tmp, "off"))
+        c = self.conf("[dax d]\nresource = 0x102000000\nzone = sideways\n")
+        before = self.tree_digest(root)
+        rc, out, err = self.run_mp(root, "apply", "--config=" + c)
+        self.assertEqual((rc, out), (2, None), err)
+        self.assertEqual(err.splitlines(), [
+            "memplug: %s:3: bad value 'sideways' for zone in [dax d]: want "
+            "movable, normal or auto" % c])
+        self.assertEqual(self.tree_digest(root), before)
+
+    def test_target_node_guard_refuses(self):
+        c = self.conf("[dax d]\nresource = 0x102000000\ntarget_node = 3\n")
+        before = self.tree_digest(self.vm)
+        rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c)
+        self.assertEqual(rc, 4, err)
+        t = out["targets"][0]
+        self.assertEqual(t["result"], "refused")
+        self.assertIn("would become node 0", t["error"])
+        self.assertEqual(self.tree_digest(self.vm), before)
+
+    # ---- the udev path
+    def test_block_onlines_its_configured_device(self):
+        root = offline_dax_vm().write(os.path.join(self.tmp, "off"))
+        c = self.conf("[namespace a]\nuuid = %s\nzone = movable\n" % st.NS_UUID)
+        rc, out, err = self.run_mp(root, "apply", "--config=" + c, "--block=memory33")
+        self.assertEqual(rc, 0, err)
+        t = out["targets"][0]
+        self.assertEqual(t["source"], "dax0.0")
+        self.assertIn("online 15 blocks online_movable (descending)", t["steps"])
+        for i in range(33, 48):
+            with open(os.path.join(root, "sys/devices/system/memory/memory%d/state" % i)) as f:
+                self.assertEqual(f.read().strip(), "online_movable")
+
+    def test_block_leaves_others_alone(self):
+        root = offline_dax_vm().write(os.path.join(self.tmp, "off"))
+        before = self.tree_digest(root)
+        cases = [
+            ("[namespace a]\nuuid = %s\n" % st.NS_UUID, "memory3"),  # boot memory
+            ("[namespace a]\nuuid = %s\nonline = no\n" % st.NS_UUID, "memory33"),
+            ("[dax other]\nresource = 0x900000000\n", "memory33"),
+        ]
+        for text, block in cases:
+            with self.subTest(text=text, block=block):
+                c = self.conf(text)
+                rc, out, err = self.run_mp(root, "apply", "--config=" + c,
+                                           "--block=" + block)
+                self.assertEqual((rc, out["targets"]), (0, []), err)
+        self.assertEqual(self.tree_digest(root), before)
+        rc, out, err = self.run_mp(root, "apply", "--block=dax0.0")
+        self.assertEqual(rc, 2)
+
+    # ---- memplug config
+    def test_config_show_and_check(self):
+        c = self.conf("[defaults]\nzone = normal\n[namespace a]\nuuid = %s\n" % st.NS_UUID)
+        for sub in ("show", "check"):
+            rc, out, err = self.run_mp(self.vm, "config", sub, "--config=" + c)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(out["files"], [c])
+            self.assertEqual(out["targets"][0]["zone"], "normal")
+        rc, out, err = self.run_mp(self.vm, "config", "check",
+                                   env={"MEMPLUG_CONFIG": c})
+        self.assertEqual((rc, out["files"]), (0, [c]), err)
+        rc, out, err = self.run_mp(self.vm, "config", "frob")
+        self.assertEqual(rc, 2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
