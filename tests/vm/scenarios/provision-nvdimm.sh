@@ -33,7 +33,7 @@ EOT
 }
 
 ns_dax() {
-	/usr/bin/ndctl list -N -n namespace0.0 2>/dev/null |
+	/usr/bin/ndctl list -N -X -n namespace0.0 2>/dev/null |
 		/usr/bin/jq -r '(if type == "array" then .[0] else . end).daxregion.devices[0].chardev // empty'
 }
 ns_has_dax() { [ -n "$(ns_dax)" ]; }
