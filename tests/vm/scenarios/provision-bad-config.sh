@@ -5,6 +5,7 @@
 # guest: systemd
 # timeout: 150
 # shellcheck shell=sh
+# shellcheck disable=SC3043 # dash and busybox sh have local
 
 CONF="$MEMPLUG_SYSCONFDIR/memplug.conf.d/10-bad.conf"
 

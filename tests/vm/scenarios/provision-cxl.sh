@@ -9,12 +9,13 @@
 # append: memory_hotplug.memmap_on_memory=1
 # timeout: 240
 # shellcheck shell=sh
+# shellcheck disable=SC3043 # dash and busybox sh have local
 
 check_boot() {
 	local d="$MEMPLUG_SYSCONFDIR/memplug.conf.d" base j=/tmp/list.json unit
-	wait_for 30 test -e $SYS_CXL/decoder0.0/start || fail "no CXL root decoder"
+	wait_for 30 test -e "$SYS_CXL/decoder0.0/start" || fail "no CXL root decoder"
 	# the region will start at the window's base: the platform's address
-	base=$(cat $SYS_CXL/decoder0.0/start)
+	base=$(cat "$SYS_CXL/decoder0.0/start")
 	step "memplug.conf.d names the region by hpa $base"
 	mkdir -p "$d"
 	printf '[region expander]\nhpa = %s\nmemmap_on_memory = yes\nzone = movable\ntarget_node = 1\n' \
@@ -29,7 +30,7 @@ check_boot() {
 	wait_for 90 unit_settled "$unit" || fail "$unit did not finish: $(unit_state "$unit")"
 	metric hotplug_to_online_ms "$(elapsed_ms "$t0")" ms
 	assert_eq "$(unit_state "$unit")" active "$unit (journal: $(unit_journal "$unit" | tail -n 5))"
-	assert_eq "$(cat $SYS_CXL/"$CXL_REGION"/resource)" "$base" "region resource"
+	assert_eq "$(cat "$SYS_CXL/$CXL_REGION/resource")" "$base" "region resource"
 
 	step "online Movable, memmap on the device, observed"
 	memplug list -d "$CXL_DAX" >$j || fail "memplug list"

@@ -12,6 +12,7 @@
 # boots: 3
 # timeout: 200
 # shellcheck shell=sh
+# shellcheck disable=SC3043 # dash and busybox sh have local
 
 NS_UUID=5e1f0c2a-7b3d-4e8f-9a10-2b3c4d5e6f70
 

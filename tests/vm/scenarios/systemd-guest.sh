@@ -6,6 +6,7 @@
 # guest: systemd
 # boots: 2
 # timeout: 180
+# shellcheck shell=sh
 
 NS_UUID=5e1f0c2a-7b3d-4e8f-9a10-2b3c4d5e6f70
 
