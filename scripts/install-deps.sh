@@ -22,6 +22,8 @@ PKGS=(
 	libdaxctl-dev libndctl-dev libcxl-dev libkmod-dev libjson-c-dev uuid-dev
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
 	ndctl daxctl util-linux jq strace python3
+	ansible-core ansible-lint pylint python3-pycodestyle python3-voluptuous
+	yamllint python3-yaml
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
 BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'
