@@ -24,6 +24,7 @@ PKGS=(
 	ndctl daxctl util-linux jq strace python3
 	ansible-core ansible-lint pylint python3-pycodestyle python3-voluptuous
 	yamllint python3-yaml
+	python3-prometheus-client prometheus prometheus-node-exporter
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
 BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'
