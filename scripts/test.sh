@@ -15,9 +15,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 scripts/install-deps.sh || exit 1
 if [ -d build ]; then
-	meson setup --reconfigure build >/dev/null || exit 1
+	meson setup --reconfigure -Ddocs=enabled build >/dev/null || exit 1
 else
-	meson setup build >/dev/null || exit 1
+	meson setup -Ddocs=enabled build >/dev/null || exit 1
 fi
 ninja -C build || exit 1
 meson test -C build --num-processes 2 --print-errorlogs "$@"
