@@ -258,6 +258,37 @@ class Ansible(unittest.TestCase):
                          "2 blocks still online after 1 s")
         self.assertEqual(r["targets"], j["targets"])
 
+    def test_config_maps_to_apply(self):
+        # memplug apply (issue 9) is not in this tree yet: a stub records the
+        # command line the module builds for the documented interface
+        # `memplug apply [--config=PATH] [--dry-run]`
+        stub = os.path.join(self.tmp, "memplug-apply")
+        argv_file = os.path.join(self.tmp, "apply-argv")
+        j = {"changed": False, "dry_run": True, "would_change": True,
+             "targets": [{"target": "region0", "result": "planned"}]}
+        with open(stub, "w") as f:
+            f.write("#!/bin/sh\nprintf '%%s\\n' \"$@\" > %s\ncat <<'EOF'\n%s\nEOF\n"
+                    % (argv_file, json.dumps(j)))
+        os.chmod(stub, 0o755)
+        root = self.tree("vm-small")
+        conf = os.path.join(self.tmp, "memplug.conf")
+        old = MEMPLUG
+        try:
+            globals()["MEMPLUG"] = stub
+            rc, r = self.play(root, "memplug.memplug.memplug", {"config": conf}, check=True)
+            with open(argv_file) as f:
+                argv = f.read().split("\n")[:-1]
+            rc2, r2 = self.play(root, "memplug.memplug.memplug",
+                                {"config": conf, "zone": "movable"})
+        finally:
+            globals()["MEMPLUG"] = old
+        self.assertEqual(argv, ["--sysfs-root=" + root, "apply", "--config=" + conf,
+                                "--dry-run"])
+        self.assertIs(r["changed"], True)
+        self.assertEqual(r["targets"], j["targets"])
+        self.assertIs(r2["failed"], True)
+        self.assertEqual(r2["msg"], "config: cannot be combined with zone")
+
     def test_unknown_target_fails(self):
         root = self.tree("vm-small")
         rc, r = self.play(root, "memplug.memplug.memplug",

@@ -74,8 +74,9 @@ options:
   config:
     description:
       - Converge every target of this memplug.conf that is present now
-        (C(memplug apply --config=PATH)). The other options except
-        C(timeout), C(force), C(order) and C(wait) do not apply.
+        (C(memplug apply --config=PATH), the same JSON as reconfigure).
+        The file says what to do, so only C(sysfs_root) and C(executable)
+        combine with it.
     type: path
   zone:
     description:
@@ -280,7 +281,11 @@ def build_argv(module):
     else:
         argv = memplug_argv(module, p['state'])
         argv.extend(p['targets'])
-    if p['zone'] and not p['config'] and p['state'] != 'offline':
+    if p['config']:
+        if module.check_mode:
+            argv.append('--dry-run')
+        return argv
+    if p['zone'] and p['state'] != 'offline':
         argv.append('--zone=%s' % p['zone'])
     if p['order']:
         argv.append('--order=%s' % p['order'])
@@ -356,6 +361,12 @@ def main():
     p = module.params
     if p['targets'] is not None and not p['targets']:
         module.fail_json(msg='targets: empty list')
+    if p['config']:
+        given = [k for k in ('zone', 'memmap_on_memory', 'parallel', 'order',
+                             'timeout', 'wait') if p[k] is not None]
+        given += [k for k in ('force',) if p[k]] + [k for k in ('online',) if not p[k]]
+        if given:
+            module.fail_json(msg='config: cannot be combined with %s' % ', '.join(given))
     if not p['mode'] and (p['memmap_on_memory'] is not None or
                           p['parallel'] is not None or not p['online']):
         module.fail_json(msg='memmap_on_memory, parallel and online apply to mode only')
