@@ -183,6 +183,12 @@ memplug_node_get_by_id(struct memplug_ctx *ctx, int id)
 	return bsearch(&key, ctx->nodes, ctx->nr_nodes, sizeof(key), cmp_node);
 }
 
+MEMPLUG_EXPORT struct memplug_ctx *
+memplug_node_get_ctx(struct memplug_node *node)
+{
+	return node->ctx;
+}
+
 MEMPLUG_EXPORT int memplug_node_get_id(struct memplug_node *node)
 {
 	return node->id;
@@ -213,4 +219,18 @@ memplug_node_get_zone_pages(struct memplug_node *node, enum memplug_zone zone,
 		return false;
 	*pages = node->zones[zone];
 	return true;
+}
+
+MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,
+						     long long nr_kernel_pages)
+{
+	long long movable = node->zones[MEMPLUG_ZONE_MOVABLE].present;
+	long long kernel = node->zones[MEMPLUG_ZONE_DMA].present +
+			   node->zones[MEMPLUG_ZONE_DMA32].present +
+			   node->zones[MEMPLUG_ZONE_NORMAL].present -
+			   nr_kernel_pages;
+
+	if (kernel <= 0)
+		return movable > 0 ? -1 : 0;
+	return (long)(movable * 100 / kernel);
 }
