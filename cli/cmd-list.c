@@ -414,7 +414,7 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 					 o.device);
 	}
 
-	root = json_object_new_object();
+	root = json_command_root();
 	json_object_object_add(root, "system", system_json(ctx, &o));
 	json_object_object_add(root, "summary", summary_json(ctx, &o));
 	json_object_object_add(root, "nodes",

@@ -26,6 +26,15 @@ struct json_object *json_size(uint64_t bytes, bool human)
 	return json_object_new_string(buf);
 }
 
+struct json_object *json_command_root(void)
+{
+	struct json_object *root = json_object_new_object();
+
+	json_object_object_add(root, "format_version",
+			       json_object_new_int(JSON_FORMAT_VERSION));
+	return root;
+}
+
 struct json_object *json_int_or_null(long long val, bool valid)
 {
 	return valid ? json_object_new_int64(val) : NULL;

@@ -51,6 +51,10 @@ int cli_parse_long(const char *cmd, const char *option, const char *arg,
 		   long min, long max, long *val);
 
 /* JSON helpers */
+/* the shape of every command's JSON: raised only on an incompatible change */
+#define JSON_FORMAT_VERSION 1
+/* a command's root object, starting with "format_version" */
+struct json_object *json_command_root(void);
 struct json_object *json_size(uint64_t bytes, bool human);
 struct json_object *json_int_or_null(long long val, bool valid);
 struct json_object *json_string_or_null(const char *text);
