@@ -51,6 +51,7 @@ from prometheus_client.parser import text_string_to_metric_families
 PROM = "memplug.prom"
 LAST_SUCCESS = "memplug_list_last_success_timestamp_seconds"
 MAX_PREVIOUS = 16 << 20   # bytes of the previous file read, at most
+FORMAT_VERSION = 1        # the shape of memplug's JSON this exporter reads
 
 
 def err(msg):
@@ -84,6 +85,10 @@ def memplug_list(memplug, timeout):
         j = json.loads(p.stdout)
     except ValueError as e:
         err("%s list: bad JSON: %s" % (memplug, e))
+        return None
+    if isinstance(j, dict) and j.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
+        err("%s list: JSON format_version %s, this exporter reads %d"
+            % (memplug, j.get("format_version"), FORMAT_VERSION))
         return None
     if not isinstance(j, dict) or not isinstance(j.get("sources"), list) \
             or not isinstance(j.get("memory_blocks"), list) \

@@ -212,6 +212,7 @@ class Exporter(unittest.TestCase):
                            check=True, timeout=60)
             with open(os.path.join(out, "memplug.prom")) as f:
                 runs.append(samples(f.read()))
+
         def only(s, name):
             return {k: v for k, v in s.items() if k[0] == name}
         bytes_a = only(runs[0], "memplug_source_memmap_bytes")
@@ -222,6 +223,29 @@ class Exporter(unittest.TestCase):
         self.assertEqual(len(info_a), len(info_b))
         self.assertFalse(set(info_a) & set(info_b))
         self.assertEqual({dict(k[1])["basis"] for k in info_b}, {"observed"})
+
+    def test_unknown_format_version_is_a_failure(self):
+        root = self.tree("vm-small")
+        p = subprocess.run([MEMPLUG, "--sysfs-root", root, "list", "-M"],
+                           stdout=subprocess.PIPE, universal_newlines=True, check=True)
+        j = json.loads(p.stdout)
+        self.assertEqual(j["format_version"], 1)
+        j["format_version"] = 2
+        path = os.path.join(self.tmp, "list-v2.json")
+        with open(path, "w") as f:
+            json.dump(j, f)
+        stub = os.path.join(self.tmp, "memplug-v2")
+        with open(stub, "w") as f:
+            f.write('#!/bin/sh\n[ "$1" = --version ] && { echo 9.0; exit; }\ncat %s\n' % path)
+        os.chmod(stub, 0o755)
+        out = self.outdir("v2")
+        r = subprocess.run([DEB_PYTHON, EXPORTER, "--directory", out, "--memplug", stub],
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("format_version 2", r.stderr)
+        with open(os.path.join(out, "memplug.prom")) as f:
+            s = samples(f.read())
+        self.assertEqual(s[("memplug_list_success", frozenset())], 0.0)
 
     def dashboard_exprs(self, panels_only=False):
         with open(DASHBOARD) as f:

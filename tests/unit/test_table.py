@@ -106,7 +106,8 @@ class Table(unittest.TestCase):
         self.assertEqual(lines[0].split(), ["RANGE", "SIZE", "STATE", "REMOVABLE",
                                             "BLOCK", "NODE", "ZONES", "SOURCE"])
         self.assertEqual(len(lines), 1 + 15)
-        self.assertRegex(lines[1], r"^0x0000000108000000-0x000000010fffffff +128 MiB +online +true +33 +0 +Movable +dax0\.0$")
+        self.assertRegex(lines[1], r"^0x0000000108000000-0x000000010fffffff +128 MiB +online "
+                         r"+true +33 +0 +Movable +dax0\.0$")
 
     def test_formats(self):
         root = self.roots["cxl-host"]

@@ -17,6 +17,9 @@ EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_REFUSED = 4
 
+# the JSON shape these modules read (memplug's "format_version")
+FORMAT_VERSION = 1
+
 COMMON_ARGS = dict(
     sysfs_root=dict(type='path'),
     executable=dict(type='path'),
@@ -49,6 +52,10 @@ def run_memplug(module, argv):
                              rc=rc, stdout=out, stderr=err, cmd=argv)
         if not isinstance(data, dict):
             module.fail_json(msg='memplug printed JSON that is not an object',
+                             rc=rc, stdout=out, stderr=err, cmd=argv)
+        if data.get('format_version', FORMAT_VERSION) != FORMAT_VERSION:
+            module.fail_json(msg='memplug JSON format_version %s, this collection reads %d'
+                             % (data.get('format_version'), FORMAT_VERSION),
                              rc=rc, stdout=out, stderr=err, cmd=argv)
     return rc, data, err
 

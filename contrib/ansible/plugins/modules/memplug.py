@@ -177,6 +177,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+format_version:
+  description: The shape of memplug's JSON (1); the module fails on another.
+  returned: when memplug printed its JSON
+  type: int
+  sample: 1
 changed:
   description: Something was written (in check mode, something would be).
   returned: always

@@ -91,6 +91,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+format_version:
+  description: The shape of memplug's JSON (1); the module fails on another.
+  returned: when memplug printed its JSON
+  type: int
+  sample: 1
 system:
   description: Kernel version, block size, auto_online_blocks,
     memmap_on_memory, online_policy, capabilities, online_path, orders.
