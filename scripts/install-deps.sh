@@ -25,7 +25,7 @@ PKGS=(
 	ansible-core ansible-lint pylint python3-pycodestyle python3-voluptuous
 	yamllint python3-yaml
 	python3-prometheus-client prometheus prometheus-node-exporter
-	libsmartcols-dev asciidoctor bash-completion python3-jsonschema
+	libsmartcols-dev asciidoctor bash-completion python3-jsonschema man-db git
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
 BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'
