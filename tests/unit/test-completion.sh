@@ -30,6 +30,10 @@ PATH=$tmp/bin:$PATH
 # shellcheck source=/dev/null
 . "$completion"
 
+# outside a real completion bash's compopt refuses to run: record its
+# options instead, to check that "--zone=" gets no trailing space
+compopt() { COMPOPT="$*"; }
+
 fail=0
 n=0
 # complete LINE: split it the way readline does (blanks, and '=' as a word
@@ -50,8 +54,10 @@ complete_line() {
 	COMP_LINE=$line
 	COMP_POINT=${#line}
 	COMPREPLY=()
+	COMPOPT=
 	_memplug memplug "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+	[ -n "$COMPOPT" ] && printf ' [%s]' "$COMPOPT"
 }
 expect() {
 	local line=$1 want=$2 got
@@ -68,7 +74,8 @@ expect() {
 expect "memplug re" "reconfigure"
 expect "memplug " "help list offline online reconfigure version"
 expect "memplug help on" "online"
-expect "memplug --sys" "--sysfs-root="
+expect "memplug --sys" "--sysfs-root= [-o nospace]"
+expect "memplug online --zo" "--zone= [-o nospace]"
 expect "memplug reconfigure --mode=" "devdax system-ram"
 expect "memplug reconfigure --mode=sy" "system-ram"
 expect "memplug reconfigure -m d" "devdax"
