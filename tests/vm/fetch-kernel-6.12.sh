@@ -14,6 +14,8 @@
 # Exit 0 on success, 1 on failure (e.g. no network).
 set -euo pipefail
 
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
 if [ $# -ne 1 ]; then
 	echo "usage: $0 CACHE_DIR" >&2
 	exit 2
@@ -45,7 +47,11 @@ fi
 apt_dir="$cache/apt"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" \
 	"$apt_dir/sources.list.d" "$apt_dir/preferences.d" "$apt_dir/dl"
-echo 'deb http://deb.debian.org/debian bookworm-backports main' > "$apt_dir/sources.list"
+mirror="$("$HERE/../../scripts/apt-mirror.sh" bookworm)" || {
+	echo "fetch-kernel-6.12: no Debian mirror in this machine's apt sources" >&2
+	exit 1
+}
+echo "deb $mirror bookworm-backports main" > "$apt_dir/sources.list"
 : > "$apt_dir/status"
 
 apt_opts=(
