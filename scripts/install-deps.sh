@@ -51,6 +51,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	"${APT[@]}" install -y -q --no-install-recommends "${PKGS[@]}"
 fi
 
+# The 7.3 guest kernel comes from trixie-backports, whose Release files are
+# signed with the trixie archive keys: debian-archive-keyring >= 2023.3+deb12u2.
+kr="$(dpkg-query -W -f='${Version}' debian-archive-keyring 2>/dev/null || true)"
+if [ -z "$kr" ] || dpkg --compare-versions "$kr" lt 2023.3+deb12u2; then
+	echo "install-deps.sh: upgrading debian-archive-keyring (have: ${kr:-none}) for the trixie keys"
+	apt_update
+	"${APT[@]}" install -y -q --no-install-recommends debian-archive-keyring
+fi
+
 # bookworm-backports for QEMU >= 10, on the machine's own Debian mirror.
 mirror="$("$HERE/apt-mirror.sh" bookworm)" || {
 	echo "install-deps.sh: cannot tell the Debian mirror from /etc/apt (see above)" >&2

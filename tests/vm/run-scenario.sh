@@ -4,7 +4,7 @@
 # run-scenario.sh: boot a real Linux kernel in QEMU (TCG, never KVM) with a
 # minimal initramfs and run one guest scenario script in it.
 #
-#   run-scenario.sh --kernel 6.1|6.12 --scenario FILE [--build DIR]
+#   run-scenario.sh --kernel 6.1|6.12|7.3 --scenario FILE [--build DIR]
 #                   [--timeout SEC] [--cache DIR] [--keep-log FILE] [-v]
 #
 # Exit status: 0 pass, 1 fail (the failing assertion and the serial log tail
@@ -92,8 +92,8 @@ done
 qemu_ver="$("$QEMU" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')"
 
 case "$kernel" in
-6.1 | 6.12) ;;
-*) die "--kernel must be 6.1 or 6.12, not '$kernel'" ;;
+6.1 | 6.12 | 7.3) ;;
+*) die "--kernel must be 6.1, 6.12 or 7.3, not '$kernel'" ;;
 esac
 if [ -n "$min_kernel" ] && ! version_ge "$kernel" "$min_kernel"; then
 	skip "needs kernel >= $min_kernel"
@@ -110,6 +110,9 @@ mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 
 # ---------------------------------------------------------------- kernel
+# 6.1 is the host's own Debian 12 kernel (read only); newer series are
+# unpacked into the cache by fetch-kernel.sh, all with the same layout:
+# KROOT/boot/vmlinuz-REL and KROOT/lib/modules/REL.
 if [ "$kernel" = 6.1 ]; then
 	kroot=""
 	krel=""
@@ -119,9 +122,9 @@ if [ "$kernel" = 6.1 ]; then
 	[ -n "$krel" ] || skip "kernel 6.1 not available (apt-get install linux-image-amd64)"
 	vmlinuz="/boot/vmlinuz-$krel"
 else
-	kroot="$cache/kernels/6.12"
-	if ! krel="$(flock "$cache/.lock-fetch" "$HERE/fetch-kernel-6.12.sh" "$cache/kernels" 2>"$cache/fetch-6.12.log")" || [ -z "$krel" ]; then
-		skip "kernel 6.12 not available (fetch failed, see $cache/fetch-6.12.log)"
+	kroot="$cache/kernels/$kernel"
+	if ! krel="$(flock "$cache/.lock-fetch" "$HERE/fetch-kernel.sh" "$kernel" "$cache/kernels" 2>"$cache/fetch-$kernel.log")" || [ -z "$krel" ]; then
+		skip "kernel $kernel not available (fetch failed, see $cache/fetch-$kernel.log)"
 	fi
 	vmlinuz="$kroot/boot/vmlinuz-$krel"
 fi
