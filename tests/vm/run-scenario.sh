@@ -8,7 +8,8 @@
 #                   [--timeout SEC] [--cache DIR] [--keep-log FILE] [-v]
 #
 # Exit status: 0 pass, 1 fail (the failing assertion and the serial log tail
-# go to stderr), 77 skip (meson's skip code; the reason goes to stdout).
+# go to stderr), 77 skip (meson's skip code; the reason goes to stdout; never
+# under CI=true, where a skip is a failure).
 # See tests/vm/README.md for the scenario header keys, profiles and markers.
 #
 # Nothing here writes the host's /sys or /proc: every sysfs write happens in
@@ -28,7 +29,7 @@ keep_log=""
 verbose=0
 
 usage() {
-	sed -n '4,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 1
 }
 
@@ -51,7 +52,18 @@ scenario="$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")"
 name="$(basename "$scenario" .sh)"
 tag="[$name/$kernel]"
 
+# Under CI (CI set, not false/0/no) nothing may skip unseen: every reason to
+# skip (no QEMU, no kernel, QEMU too old, # min-kernel, a guest's skip) is a
+# failure there, exit 1 with the reason.
+case "${CI:-}" in
+'' | false | 0 | no) under_ci=0 ;;
+*) under_ci=1 ;;
+esac
 skip() {
+	if [ "$under_ci" -eq 1 ]; then
+		echo "$tag FAIL: cannot run under CI=$CI: $*" >&2
+		exit 1
+	fi
 	echo "$tag skipped: $*"
 	exit 77
 }
@@ -391,6 +403,7 @@ PASS)
 	exit 0
 	;;
 SKIP)
+	[ "$under_ci" -eq 0 ] || report_failure "the guest skipped under CI=$CI: ${message:-no reason}"
 	echo "$tag skipped: ${message:-guest skipped} (${secs}s)"
 	exit 77
 	;;
