@@ -111,8 +111,13 @@ if [ -n "$min_kernel" ] && ! version_ge "$kernel" "$min_kernel"; then
 	skip "needs kernel >= $min_kernel"
 fi
 
+# --cache, else $MEMPLUG_VM_CACHE (one cache shared by several build dirs or
+# worktrees: kernels and base images are keyed and locked, so sharing is
+# safe), else BUILD/vm-cache, else ~/.cache/memplug-vm.
 if [ -z "$cache" ]; then
-	if [ -n "$build" ]; then
+	if [ -n "${MEMPLUG_VM_CACHE:-}" ]; then
+		cache="$MEMPLUG_VM_CACHE"
+	elif [ -n "$build" ]; then
 		cache="$build/vm-cache"
 	else
 		cache="${XDG_CACHE_HOME:-$HOME/.cache}/memplug-vm"
