@@ -38,6 +38,7 @@ if [ -d "$etc/sources.list.d" ]; then
 fi
 
 # One-line format: deb [opts] URI SUITE COMPONENTS...
+# shellcheck disable=SC2016 # awk programs
 oneline='
 { sub(/#.*/, "") }
 $1 != "deb" { next }
@@ -54,6 +55,7 @@ $1 != "deb" { next }
 }'
 # deb822: stanzas separated by blank lines; "Field: value" with continuation
 # lines starting with white space; field names are case-insensitive.
+# shellcheck disable=SC2016
 deb822='
 function flush(   n, i, t, s, u, deb, ok) {
 	if (enabled != "no") {

@@ -30,7 +30,7 @@
 # Every run starts from devdax with the knob at 0 and all blocks gone; the
 # way back (memplug offline, memplug reconfigure --mode=devdax) is not timed.
 # shellcheck shell=sh
-# shellcheck disable=SC3043 # busybox sh: local
+# shellcheck disable=SC3043,SC2086 # busybox sh: local; fixed sysfs paths
 
 ROUNDS=3
 OUT=/tmp/bench.out
