@@ -107,6 +107,19 @@ deb	http://tab.example/debian	bookworm-updates main
 EOF
 check others http://tab.example/debian
 
+# Options with spaces inside the brackets; deb822 "Types: deb-src deb".
+mk spaced sources.list <<'EOF'
+deb [ arch=amd64 trusted=no ] http://spaced.example/debian/ bookworm main
+EOF
+check spaced http://spaced.example/debian
+mk bothtypes sources.list.d/debian.sources <<'EOF'
+Types: deb-src deb
+URIs: http://both.example/debian
+Suites: bookworm
+Components: main
+EOF
+check bothtypes http://both.example/debian
+
 # Another codename; a bad codename is a usage error.
 check deb822 FAIL trixie
 "$TOOL" --etc "$tmp/deb822" 'book/worm' >/dev/null 2>&1
