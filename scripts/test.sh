@@ -3,7 +3,7 @@
 #
 # The whole test suite on a fresh Debian 12 machine, as root: installs what
 # it needs (apt), builds, runs the unit tests on sysfs trees and the
-# real-kernel scenarios in QEMU (kernels 6.1 and 6.12), and ends with one
+# real-kernel scenarios in QEMU (kernels 6.1, 6.12 and 7.3), and ends with one
 # line "N passed, N failed, N skipped".  Extra arguments go to meson test
 # (e.g. --suite unit).
 set -uo pipefail
