@@ -30,6 +30,7 @@ PKGS=(
 	yamllint python3-yaml
 	python3-prometheus-client prometheus prometheus-node-exporter
 	libsmartcols-dev asciidoctor bash-completion python3-jsonschema man-db git
+	time valgrind zstd
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
 APT=(apt-get -o DPkg::Lock::Timeout=600)
