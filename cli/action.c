@@ -127,7 +127,7 @@ int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 		return cli_error(EXIT_ERROR, "%s", memplug_get_error(ctx));
 	names = expand_targets(ctx, argc, argv, &count);
 
-	root = json_object_new_object();
+	root = json_command_root();
 	targets = json_object_new_array();
 	for (i = 0; i < count; i++) {
 		uint64_t start = memplug_clock_ns();
@@ -139,6 +139,7 @@ int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 		if (trc == EXIT_OK && r.exit)
 			trc = r.exit;
 		report_time(&r, "total_ms", memplug_clock_ns() - start);
+		report_shape(&r, cmd);
 		if (r.changed && !strcmp(r.result, "unchanged"))
 			r.result = "changed";
 		if (trc != EXIT_OK && r.changed)

@@ -79,6 +79,9 @@ void report_step(struct report *r, const char *fmt, ...)
 void report_warn(struct report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_time(struct report *r, const char *phase, uint64_t ns);
+/* the keys every target has: "action" (@action when unset), and "source",
+ * "before" and "after" as null when the target resolved to nothing */
+void report_shape(struct report *r, const char *action);
 /* ends the target with an error result and exit code; returns @exit */
 int report_fail(struct report *r, int exit, const char *result, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));

@@ -19,4 +19,7 @@ int cmd_version(int argc, char **argv, struct cli_context *cli);
 int cmd_apply(int argc, char **argv, struct cli_context *cli);
 int cmd_config(int argc, char **argv, struct cli_context *cli);
 
+/* memplug --list-targets (cli/list-targets.c), for the bash completion */
+int cli_list_targets(struct memplug_ctx *ctx);
+
 #endif /* _MEMPLUG_BUILTIN_H_ */

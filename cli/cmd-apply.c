@@ -124,7 +124,7 @@ static int apply_target(struct memplug_ctx *ctx, struct report *r,
 /* nothing to do: the JSON shape of a run without targets */
 static int print_nothing(const struct apply_opts *o)
 {
-	struct json_object *root = json_object_new_object();
+	struct json_object *root = json_command_root();
 
 	json_object_object_add(root, "changed", json_object_new_boolean(false));
 	json_object_object_add(root, "dry_run",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtin.h"
+#include "list-table.h"
 
 struct list_opts {
 	bool devices;
@@ -13,6 +14,7 @@ struct list_opts {
 	const char *device;
 	long node; /* -1: any */
 	enum memplug_zone zone; /* MEMPLUG_NR_ZONES: any */
+	struct list_table_opts table;
 };
 
 enum {
@@ -23,6 +25,12 @@ enum {
 	OPT_ZONE,
 	OPT_HUMAN,
 	OPT_SUMMARY,
+	OPT_TABLE,
+	OPT_OUTPUT,
+	OPT_PAIRS,
+	OPT_RAW,
+	OPT_NOHEADINGS,
+	OPT_BYTES,
 };
 
 static const struct cli_option list_options[] = {
@@ -37,6 +45,15 @@ static const struct cli_option list_options[] = {
 	[OPT_HUMAN] = { "human", 'u', NULL, "sizes as strings (\"128 MiB\")" },
 	[OPT_SUMMARY] = { "summary", 's', NULL,
 			  "only the system and summary objects are filled" },
+	[OPT_TABLE] = { "table", 't', NULL,
+			"a table (sources, or blocks with -M), not JSON" },
+	[OPT_OUTPUT] = { "output", 'o', "COLUMNS",
+			 "table columns, comma-separated; +COLUMNS adds" },
+	[OPT_PAIRS] = { "pairs", 0, NULL, "table as NAME=\"value\" pairs" },
+	[OPT_RAW] = { "raw", 0, NULL, "table columns not aligned" },
+	[OPT_NOHEADINGS] = { "noheadings", 0, NULL,
+			     "table without the header line" },
+	[OPT_BYTES] = { "bytes", 'b', NULL, "table sizes in bytes" },
 	OPT_END,
 };
 
@@ -70,8 +87,37 @@ static int list_option(int index, const char *arg, void *data)
 	case OPT_SUMMARY:
 		o->summary = true;
 		break;
+	case OPT_OUTPUT:
+		o->table.columns = arg;
+		break;
+	case OPT_PAIRS:
+		o->table.pairs = true;
+		break;
+	case OPT_RAW:
+		o->table.raw = true;
+		break;
+	case OPT_NOHEADINGS:
+		o->table.noheadings = true;
+		break;
+	case OPT_BYTES:
+		o->table.bytes = true;
+		break;
 	}
+	/* every table option asks for a table */
+	if (index >= OPT_TABLE)
+		o->table.enabled = true;
 	return 0;
+}
+
+/* done by cli_parse(): --help (then the table columns follow) or --list-opts */
+static bool is_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
 }
 
 static bool block_matches(struct memplug_block *block,
@@ -379,20 +425,44 @@ static struct json_object *regions_json(struct memplug_ctx *ctx,
 	return arr;
 }
 
+/* memory_blocks rows, made one at a time while they print */
+struct block_rows {
+	struct memplug_block *next;
+	const struct list_opts *o;
+	struct json_object *row; /* one object, filled for each block */
+};
+
+static struct json_object *next_block_row(void *data)
+{
+	struct block_rows *rows = data;
+	struct memplug_block *block = rows->next;
+
+	while (block && !block_matches(block, rows->o))
+		block = memplug_block_get_next(block);
+	if (!block)
+		return NULL;
+	rows->next = memplug_block_get_next(block);
+	rows->row = json_block(rows->row, block, rows->o->human);
+	return json_object_get(rows->row);
+}
+
 int cmd_list(int argc, char **argv, struct cli_context *cli)
 {
 	struct list_opts o = { .node = -1, .zone = MEMPLUG_NR_ZONES };
 	struct memplug_ctx *ctx = cli->ctx;
 	struct json_object *root, *sources, *blocks;
 	struct memplug_source *src;
-	struct memplug_block *block;
+	struct block_rows rows = { .o = &o };
 	bool done;
 	int first, rc;
 
 	rc = cli_parse(argc, argv, "list", "[options]", list_options,
 		       list_option, &o, &first, &done);
-	if (rc || done)
+	if (rc || done) {
+		if (!rc && is_help(argc, argv))
+			list_table_help(stdout);
 		return rc;
+	}
 	if (first < argc)
 		return cli_usage_error("list", "unexpected argument '%s'",
 				       argv[first]);
@@ -414,7 +484,7 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 					 o.device);
 	}
 
-	root = json_object_new_object();
+	root = json_command_root();
 	json_object_object_add(root, "system", system_json(ctx, &o));
 	json_object_object_add(root, "summary", summary_json(ctx, &o));
 	json_object_object_add(root, "nodes",
@@ -433,15 +503,15 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	json_object_object_add(root, "regions",
 			       o.summary ? json_object_new_array() :
 					   regions_json(ctx, &o));
-	blocks = json_object_new_array();
-	if (o.blocks && !o.summary)
-		memplug_block_foreach(ctx, block)
-			if (block_matches(block, &o))
-				json_object_array_add(
-					blocks, json_block(block, o.human));
+	rows.next = memplug_block_get_first(ctx);
+	blocks = o.blocks && !o.summary ?
+			 json_array_stream(next_block_row, &rows) :
+			 json_object_new_array();
 	json_object_object_add(root, "memory_blocks", blocks);
+	if (o.table.enabled)
+		return list_table_print(root, o.blocks, &o.table);
 	json_print(root);
-	/* no json_object_put(): the process ends here, and freeing the
-	 * objects of a 4096-block -M one by one costs 15 % of the run */
+	json_object_put(root);
+	json_object_put(rows.row);
 	return EXIT_OK;
 }

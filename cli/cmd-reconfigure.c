@@ -362,12 +362,6 @@ int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
 	else
 		report_state(ctx, r, &t, "after");
 out:
-	if (!json_object_object_get_ex(r->obj, "source", NULL))
-		json_object_object_add(r->obj, "source", NULL);
-	if (!json_object_object_get_ex(r->obj, "before", NULL))
-		json_object_object_add(r->obj, "before", NULL);
-	if (!json_object_object_get_ex(r->obj, "after", NULL))
-		json_object_object_add(r->obj, "after", NULL);
 	target_release(&t);
 	return rc;
 }

@@ -866,7 +866,7 @@ static void settings_to_json(struct json_object *o,
 
 struct json_object *config_to_json(const struct config *cfg)
 {
-	struct json_object *root = json_object_new_object();
+	struct json_object *root = json_command_root();
 	struct json_object *files = json_object_new_array();
 	struct json_object *targets = json_object_new_array();
 	struct json_object *defaults = json_object_new_object();

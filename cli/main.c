@@ -6,7 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <syslog.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "config.h"
 #include "builtin.h"
 
@@ -56,10 +60,32 @@ static const struct cli_command *find_command(const char *name)
 	return NULL;
 }
 
+/* `man -w PAGE` succeeds: the page is installed where man(1) looks */
+static bool man_page_installed(const char *page)
+{
+	char *args[] = { "man", "-w", (char *)page, NULL };
+	posix_spawn_file_actions_t fa;
+	int status;
+	pid_t pid;
+	bool ok;
+
+	if (posix_spawn_file_actions_init(&fa))
+		return false;
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	ok = !posix_spawnp(&pid, "man", &fa, NULL, args, environ) &&
+	     waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	     WEXITSTATUS(status) == 0;
+	posix_spawn_file_actions_destroy(&fa);
+	return ok;
+}
+
+/* like git help: the man page when installed, else COMMAND --help */
 static int cmd_help(int argc, char **argv, struct cli_context *cli)
 {
 	const struct cli_command *cmd;
 	char *args[] = { NULL, "--help", NULL };
+	char page[64];
 
 	if (argc < 2) {
 		usage(stdout);
@@ -68,6 +94,11 @@ static int cmd_help(int argc, char **argv, struct cli_context *cli)
 	cmd = find_command(argv[1]);
 	if (!cmd || cmd->fn == cmd_help)
 		return cli_usage_error("help", "unknown command '%s'", argv[1]);
+	snprintf(page, sizeof(page), "memplug-%s", cmd->name);
+	if (man_page_installed(page)) {
+		fflush(stdout);
+		execlp("man", "man", page, (char *)NULL);
+	}
 	args[0] = argv[1];
 	return cmd->fn(2, args, cli);
 }
@@ -103,6 +134,7 @@ int main(int argc, char **argv)
 	const struct cli_command *cmd;
 	struct cli_context cli = { 0 };
 	const char *root = NULL;
+	bool list_targets = false;
 	int i, rc;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -124,6 +156,8 @@ int main(int argc, char **argv)
 			for (c = 0; c < NR_COMMANDS; c++)
 				puts(commands[c].name);
 			return check_stdout(EXIT_OK);
+		} else if (!strcmp(arg, "--list-targets")) {
+			list_targets = true;
 		} else if (!strcmp(arg, "--version")) {
 			return check_stdout(cmd_version(1, argv, &cli));
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
@@ -134,6 +168,19 @@ int main(int argc, char **argv)
 					       arg);
 		}
 	}
+	if (root && !*root)
+		return cli_usage_error(NULL, "--sysfs-root is empty");
+	if (list_targets) {
+		if (i < argc)
+			return cli_usage_error(
+				NULL, "--list-targets takes no command");
+		rc = memplug_new(&cli.ctx, root);
+		if (rc)
+			return EXIT_ERROR;
+		rc = cli_list_targets(cli.ctx);
+		memplug_unref(cli.ctx);
+		return check_stdout(rc);
+	}
 	if (i >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -141,8 +188,6 @@ int main(int argc, char **argv)
 	cmd = find_command(argv[i]);
 	if (!cmd)
 		return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
-	if (root && !*root)
-		return cli_usage_error(NULL, "--sysfs-root is empty");
 	rc = memplug_new(&cli.ctx, root);
 	if (rc)
 		return cli_error(EXIT_ERROR, "cannot create context: %s",

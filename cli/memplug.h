@@ -51,6 +51,10 @@ int cli_parse_long(const char *cmd, const char *option, const char *arg,
 		   long min, long max, long *val);
 
 /* JSON helpers */
+/* the shape of every command's JSON: raised only on an incompatible change */
+#define JSON_FORMAT_VERSION 1
+/* a command's root object, starting with "format_version" */
+struct json_object *json_command_root(void);
 struct json_object *json_size(uint64_t bytes, bool human);
 struct json_object *json_int_or_null(long long val, bool valid);
 struct json_object *json_string_or_null(const char *text);
@@ -58,13 +62,24 @@ struct json_object *json_string_or_null(const char *text);
 void json_print(struct json_object *obj);
 /* errno of the first failed json_print(), else 0: main() exits 1 on it */
 int json_print_errno(void);
+/*
+ * An array whose elements @next makes while the array prints (each
+ * returned owned, freed once printed; NULL ends it): json_print() of a
+ * document holding it writes the rows as they come, in the bytes an
+ * array of the same elements prints as.  It prints once.
+ */
+typedef struct json_object *json_array_next_fn(void *data);
+struct json_object *json_array_stream(json_array_next_fn *next, void *data);
 
 /* objects.c: one builder per library object */
 struct json_object *json_zone_counts(const unsigned long counts[]);
 /* "self", "node:N" or "unknown" */
 struct json_object *json_memmap_location(const struct memplug_memmap *m);
 struct json_object *json_source(struct memplug_source *src, bool human);
-struct json_object *json_block(struct memplug_block *block, bool human);
+/* the block's row: into @row when given (a row of an earlier block,
+ * updated in place), else a new object */
+struct json_object *json_block(struct json_object *row,
+			       struct memplug_block *block, bool human);
 
 struct cli_context {
 	struct memplug_ctx *ctx;

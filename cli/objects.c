@@ -126,39 +126,101 @@ struct json_object *json_source(struct memplug_source *src, bool human)
 	return obj;
 }
 
-struct json_object *json_block(struct memplug_block *block, bool human)
+/*
+ * A row is filled again for each block: values change in place, so
+ * listing 65,536 blocks allocates one row, not 65,536.  @fresh: the
+ * row is new, and the keys go in in the order of the calls.
+ */
+static void row_put(struct json_object *row, bool fresh, const char *key,
+		    struct json_object *val)
 {
-	struct json_object *obj = json_object_new_object();
+	json_object_object_add_ex(
+		row, key, val,
+		JSON_C_OBJECT_KEY_IS_CONSTANT |
+			(fresh ? JSON_C_OBJECT_ADD_KEY_IS_NEW : 0));
+}
+
+static void row_int(struct json_object *row, bool fresh, const char *key,
+		    int64_t val, bool valid)
+{
+	struct json_object *old = fresh ? NULL :
+					  json_object_object_get(row, key);
+
+	if (valid && json_object_is_type(old, json_type_int))
+		json_object_set_int64(old, val);
+	else if (valid || fresh || old)
+		row_put(row, fresh, key,
+			valid ? json_object_new_int64(val) : NULL);
+}
+
+static void row_string(struct json_object *row, bool fresh, const char *key,
+		       const char *text)
+{
+	struct json_object *old = fresh ? NULL :
+					  json_object_object_get(row, key);
+
+	if (text && json_object_is_type(old, json_type_string))
+		json_object_set_string(old, text);
+	else if (text || fresh || old)
+		row_put(row, fresh, key,
+			text ? json_object_new_string(text) : NULL);
+}
+
+static void row_bool(struct json_object *row, bool fresh, const char *key,
+		     bool val, bool valid)
+{
+	struct json_object *old = fresh ? NULL :
+					  json_object_object_get(row, key);
+
+	if (valid && json_object_is_type(old, json_type_boolean))
+		json_object_set_boolean(old, val);
+	else if (valid || fresh || old)
+		row_put(row, fresh, key,
+			valid ? json_object_new_boolean(val) : NULL);
+}
+
+/* "0x" and @val in 16 hex digits, as "0x%016llx" prints it: 20 bytes */
+static char *hex64(char *out, uint64_t val)
+{
+	int i;
+
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 17; i >= 2; i--, val >>= 4)
+		out[i] = "0123456789abcdef"[val & 15];
+	return out + 18;
+}
+
+struct json_object *json_block(struct json_object *row,
+			       struct memplug_block *block, bool human)
+{
+	bool fresh = !row;
 	uint64_t start = memplug_block_get_start(block);
 	uint64_t size = memplug_block_get_size(block);
 	struct memplug_source *src = memplug_block_get_source(block);
 	enum memplug_tristate removable = memplug_block_is_removable(block);
 	int node = memplug_block_get_node(block);
-	char range[64];
+	char range[40], *end;
 
-	snprintf(range, sizeof(range), "0x%016llx-0x%016llx",
-		 (unsigned long long)start,
-		 (unsigned long long)(start + size - 1));
-	json_object_object_add(
-		obj, "block",
-		json_object_new_int64(memplug_block_get_id(block)));
-	json_object_object_add(obj, "range", json_object_new_string(range));
-	json_object_object_add(obj, "start", json_object_new_int64(start));
-	json_object_object_add(obj, "size", json_size(size, human));
-	json_object_object_add(obj, "state",
-			       json_object_new_string(memplug_block_state_name(
-				       memplug_block_get_state(block))));
-	json_object_object_add(obj, "node", json_int_or_null(node, node >= 0));
-	json_object_object_add(
-		obj, "zones",
-		json_string_or_null(memplug_block_get_valid_zones(block)));
-	json_object_object_add(obj, "removable",
-			       removable == MEMPLUG_UNKNOWN ?
-				       NULL :
-				       json_object_new_boolean(removable));
-	json_object_object_add(
-		obj, "source",
-		src ? json_object_new_string(memplug_source_get_name(src)) :
-		      NULL);
-	return obj;
+	if (fresh)
+		row = json_object_new_object();
+	end = hex64(range, start);
+	*end++ = '-';
+	*hex64(end, start + size - 1) = '\0';
+	row_int(row, fresh, "block", memplug_block_get_id(block), true);
+	row_string(row, fresh, "range", range);
+	row_int(row, fresh, "start", start, true);
+	if (human)
+		row_put(row, fresh, "size", json_size(size, true));
+	else
+		row_int(row, fresh, "size", size, true);
+	row_string(row, fresh, "state",
+		   memplug_block_state_name(memplug_block_get_state(block)));
+	row_int(row, fresh, "node", node, node >= 0);
+	row_string(row, fresh, "zones", memplug_block_get_valid_zones(block));
+	row_bool(row, fresh, "removable", removable == MEMPLUG_YES,
+		 removable != MEMPLUG_UNKNOWN);
+	row_string(row, fresh, "source",
+		   src ? memplug_source_get_name(src) : NULL);
+	return row;
 }

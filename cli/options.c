@@ -107,8 +107,10 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 			break;
 		}
 		if (c == 1) {
+			/* "--zone=": the completion then adds no space */
 			for (i = 0; i < n; i++)
-				printf("--%s%s", opts[i].name,
+				printf("--%s%s%s", opts[i].name,
+				       opts[i].arg ? "=" : "",
 				       i + 1 < n ? " " : "\n");
 			*done = true;
 			break;

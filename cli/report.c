@@ -57,6 +57,19 @@ void report_time(struct report *r, const char *phase, uint64_t ns)
 			       json_object_new_double_s((double)ns / 1e6, buf));
 }
 
+void report_shape(struct report *r, const char *action)
+{
+	static const char *const keys[] = { "source", "before", "after" };
+	size_t i;
+
+	if (!json_object_object_get_ex(r->obj, "action", NULL))
+		json_object_object_add(r->obj, "action",
+				       json_object_new_string(action));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!json_object_object_get_ex(r->obj, keys[i], NULL))
+			json_object_object_add(r->obj, keys[i], NULL);
+}
+
 int report_fail(struct report *r, int exit, const char *result, const char *fmt,
 		...)
 {

@@ -93,14 +93,55 @@ unsigned int zone_mask_parse(const char *text, enum memplug_zone *first)
 	return mask;
 }
 
-void block_zones_set(struct memplug_block *block, char *text)
+/* distinct texts looked up before a new one is added: past these (only a
+ * malformed tree has so many), each text is stored without a search */
+#define VALID_ZONES_SEARCHED 64
+
+static const struct valid_zones *valid_zones_intern(struct memplug_ctx *ctx,
+						    const char *text)
 {
-	free(block->valid_zones);
-	block->valid_zones = text;
-	block->zone_mask = zone_mask_parse(text, &block->zone);
+	struct valid_zones *vz, **grow;
+	size_t len = strlen(text);
+	int i;
+
+	for (i = 0; i < ctx->nr_valid_zones && i < VALID_ZONES_SEARCHED; i++)
+		if (!strcmp(ctx->valid_zones[i]->text, text))
+			return ctx->valid_zones[i];
+	grow = realloc(ctx->valid_zones,
+		       (ctx->nr_valid_zones + 1) * sizeof(*grow));
+	if (!grow)
+		return NULL;
+	ctx->valid_zones = grow;
+	vz = malloc(sizeof(*vz) + len + 1);
+	if (!vz)
+		return NULL;
+	memcpy(vz->text, text, len + 1);
+	vz->mask = zone_mask_parse(text, &vz->first);
+	ctx->valid_zones[ctx->nr_valid_zones++] = vz;
+	return vz;
+}
+
+static void valid_zones_free(struct memplug_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->nr_valid_zones; i++)
+		free(ctx->valid_zones[i]);
+	free(ctx->valid_zones);
+	ctx->valid_zones = NULL;
+	ctx->nr_valid_zones = 0;
+}
+
+void block_zones_set(struct memplug_block *block, const char *text)
+{
+	const struct valid_zones *vz =
+		text ? valid_zones_intern(block->ctx, text) : NULL;
+	unsigned int mask = vz ? vz->mask : 0;
+
+	block->valid_zones = vz;
+	block->zone = vz ? vz->first : MEMPLUG_ZONE_UNKNOWN;
 	/* an online block names one zone, or "none" */
-	if (block->state == MEMPLUG_BLOCK_ONLINE && block->zone_mask &&
-	    (block->zone_mask & (block->zone_mask - 1)))
+	if (block->state == MEMPLUG_BLOCK_ONLINE && mask & (mask - 1))
 		block->zone = MEMPLUG_ZONE_UNKNOWN;
 	block->zones_read = true;
 }
@@ -111,20 +152,38 @@ void block_zones_set(struct memplug_block *block, char *text)
  */
 void block_zones(struct memplug_block *block)
 {
+	char *text;
+
 	if (block->zones_read)
 		return;
-	block_zones_set(block, read_textf(block->ctx,
-					  SYSFS_MEMORY "/memory%lu/valid_zones",
-					  block->id));
+	text = read_textf(block->ctx, SYSFS_MEMORY "/memory%lu/valid_zones",
+			  block->id);
+	block_zones_set(block, text);
+	free(text);
 }
 
 void block_zones_forget(struct memplug_block *block)
 {
-	free(block->valid_zones);
 	block->valid_zones = NULL;
 	block->zone = MEMPLUG_ZONE_UNKNOWN;
-	block->zone_mask = 0;
 	block->zones_read = false;
+}
+
+/* "memoryN/" into @buf (room for 32): its length */
+static int block_dir(char *buf, unsigned long id)
+{
+	char digits[24];
+	int n = 0, len;
+
+	do
+		digits[n++] = '0' + id % 10;
+	while ((id /= 10));
+	memcpy(buf, "memory", 6);
+	for (len = 6; n;)
+		buf[len++] = digits[--n];
+	buf[len++] = '/';
+	buf[len] = '\0';
+	return len;
 }
 
 /*
@@ -139,7 +198,7 @@ int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 	int n;
 
 	block->ctx = ctx;
-	n = snprintf(path, sizeof(path), "memory%lu/", block->id);
+	n = block_dir(path, block->id);
 	strcpy(path + n, "state");
 	text = read_text_at(ctx, memfd, path);
 	if (!text && errno == ENOENT) {
@@ -154,7 +213,9 @@ int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 	if (block->state == MEMPLUG_BLOCK_OFFLINE)
 		return 0;
 	strcpy(path + n, "valid_zones");
-	block_zones_set(block, read_text_at(ctx, memfd, path));
+	text = read_text_at(ctx, memfd, path);
+	block_zones_set(block, text);
+	free(text);
 	return 0;
 }
 
@@ -190,6 +251,16 @@ static void block_nodes(struct memplug_ctx *ctx)
 	}
 	if (dir)
 		closedir(dir);
+}
+
+/* removable is a per-kernel constant since 5.7 (commit 53cdc1cb29e8) */
+static bool removable_is_global(struct memplug_ctx *ctx)
+{
+	unsigned int major = 0, minor = 0;
+
+	return ctx->kernel_release &&
+	       sscanf(ctx->kernel_release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 7));
 }
 
 static int cmp_block(const void *a, const void *b)
@@ -242,6 +313,7 @@ int scan_blocks(struct memplug_ctx *ctx)
 		ctx->blocks[ctx->nr_blocks++].id = id;
 	}
 	ctx->removable = REMOVABLE_UNREAD;
+	ctx->removable_global = removable_is_global(ctx);
 	memfd = dirfd(dir);
 	qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks), cmp_block);
 	for (i = 0; i < ctx->nr_blocks && !rc; i++) {
@@ -257,10 +329,7 @@ int scan_blocks(struct memplug_ctx *ctx)
 
 void free_blocks(struct memplug_ctx *ctx)
 {
-	unsigned long i;
-
-	for (i = 0; i < ctx->nr_blocks; i++)
-		free(ctx->blocks[i].valid_zones);
+	valid_zones_free(ctx);
 	free(ctx->blocks);
 	ctx->blocks = NULL;
 	ctx->nr_blocks = 0;
@@ -334,7 +403,7 @@ MEMPLUG_EXPORT const char *
 memplug_block_get_valid_zones(struct memplug_block *block)
 {
 	block_zones(block);
-	return block->valid_zones;
+	return block->valid_zones ? block->valid_zones->text : NULL;
 }
 
 MEMPLUG_EXPORT bool memplug_block_can_online_to(struct memplug_block *block,
@@ -343,17 +412,7 @@ MEMPLUG_EXPORT bool memplug_block_can_online_to(struct memplug_block *block,
 	if (block->state != MEMPLUG_BLOCK_OFFLINE || zone >= MEMPLUG_ZONE_NONE)
 		return false;
 	block_zones(block);
-	return block->zone_mask & (1u << zone);
-}
-
-/* removable is a per-kernel constant since 5.7 (commit 53cdc1cb29e8) */
-static bool removable_is_global(struct memplug_ctx *ctx)
-{
-	unsigned int major = 0, minor = 0;
-
-	return ctx->kernel_release &&
-	       sscanf(ctx->kernel_release, "%u.%u", &major, &minor) == 2 &&
-	       (major > 5 || (major == 5 && minor >= 7));
+	return block->valid_zones && block->valid_zones->mask & (1u << zone);
 }
 
 MEMPLUG_EXPORT enum memplug_tristate
@@ -364,7 +423,7 @@ memplug_block_is_removable(struct memplug_block *block)
 
 	if (block->removable != REMOVABLE_UNREAD)
 		return block->removable;
-	if (ctx->removable != REMOVABLE_UNREAD && removable_is_global(ctx))
+	if (ctx->removable != REMOVABLE_UNREAD && ctx->removable_global)
 		return block->removable = ctx->removable;
 	text = read_textf(ctx, SYSFS_MEMORY "/memory%lu/removable", block->id);
 	block->removable = !text	      ? MEMPLUG_UNKNOWN :

@@ -82,7 +82,7 @@ MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 		if (zone == MEMPLUG_ZONE_UNKNOWN)
 			memplug_block_refresh(block);
 		else /* what valid_zones of an online block reads */
-			block_zones_set(block, strdup(memplug_zone_name(zone)));
+			block_zones_set(block, memplug_zone_name(zone));
 	}
 	return rc;
 }

@@ -22,17 +22,28 @@
 /* removable is read on first use: lsmem shows it, nothing else needs it */
 #define REMOVABLE_UNREAD (-2)
 
+/*
+ * One valid_zones text and the zones it names, kept once per context: a
+ * host reads a handful of distinct texts ("Normal", "none", "Movable
+ * Normal") over thousands of blocks.
+ */
+struct valid_zones {
+	unsigned int mask; /* every zone named; 0 when any word is unknown */
+	enum memplug_zone first; /* the first zone named, or UNKNOWN */
+	char text[];
+};
+
+/* 48 bytes a block: a 16 TiB host of 256 MiB blocks holds 65,536 */
 struct memplug_block {
 	struct memplug_ctx *ctx;
 	unsigned long id;
-	enum memplug_block_state state;
-	int node;
-	enum memplug_zone zone;
-	unsigned int zone_mask; /* every zone named in valid_zones */
-	char *valid_zones;
-	bool zones_read; /* valid_zones, zone_mask and zone */
-	int removable; /* enum memplug_tristate, or REMOVABLE_UNREAD */
 	struct memplug_source *source;
+	const struct valid_zones *valid_zones; /* NULL when unreadable */
+	int node;
+	enum memplug_block_state state;
+	enum memplug_zone zone;
+	bool zones_read; /* valid_zones and zone */
+	signed char removable; /* enum memplug_tristate, or REMOVABLE_UNREAD */
 };
 
 struct memplug_node {
@@ -126,6 +137,9 @@ struct memplug_ctx {
 	long long nr_memmap_boot_pages;
 
 	int removable; /* the kernel-wide value (5.7+), REMOVABLE_UNREAD */
+	bool removable_global; /* the kernel is 5.7 or later */
+	struct valid_zones **valid_zones; /* interned by block_zones_set() */
+	int nr_valid_zones;
 	struct memplug_block *blocks; /* sorted by id */
 	unsigned long nr_blocks;
 	struct memplug_node *nodes; /* sorted by id */
@@ -224,10 +238,10 @@ void free_iomem(struct memplug_ctx *ctx);
 int scan_blocks(struct memplug_ctx *ctx);
 void free_blocks(struct memplug_ctx *ctx);
 int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
-/* read valid_zones if not yet read; take TEXT as valid_zones (owned);
- * drop what was read */
+/* read valid_zones if not yet read; take TEXT (NULL: unreadable) as
+ * valid_zones; drop what was read */
 void block_zones(struct memplug_block *block);
-void block_zones_set(struct memplug_block *block, char *text);
+void block_zones_set(struct memplug_block *block, const char *text);
 void block_zones_forget(struct memplug_block *block);
 unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
 

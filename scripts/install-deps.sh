@@ -6,9 +6,13 @@
 # non-interactive, idempotent: a second run only checks and returns quickly.
 #
 # QEMU 10 comes from bookworm-backports (the "cxl" VM profile needs it).
-# The 6.12 guest kernel is NOT installed here: tests/vm/fetch-kernel-6.12.sh
-# unpacks it into a private cache without touching the host's packages.
+# The 6.12 and 7.3 guest kernels are NOT installed here: tests/vm/fetch-kernel.sh
+# unpacks them into a private cache without touching the host's packages.
+# The mirror is the one the machine's own apt sources use (scripts/apt-mirror.sh).
+# apt-get waits up to 10 min for a dpkg/apt lock another process holds.
 set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -23,15 +27,20 @@ PKGS=(
 	libiniparser-dev
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
 	ndctl daxctl util-linux jq strace python3
-	mmdebstrap udev systemd bash-completion asciidoctor
+	mmdebstrap udev systemd
+	ansible-core ansible-lint pylint python3-pycodestyle python3-voluptuous
+	yamllint python3-yaml
+	python3-prometheus-client prometheus prometheus-node-exporter
+	libsmartcols-dev asciidoctor bash-completion python3-jsonschema man-db git
+	time valgrind zstd
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
-BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'
+APT=(apt-get -o DPkg::Lock::Timeout=600)
 
 updated=0
 apt_update() {
 	if [ "$updated" -eq 0 ]; then
-		apt-get update -q
+		"${APT[@]}" update -q
 		updated=1
 	fi
 }
@@ -46,10 +55,24 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "install-deps.sh: installing ${missing[*]}"
 	apt_update
-	apt-get install -y -q --no-install-recommends "${PKGS[@]}"
+	"${APT[@]}" install -y -q --no-install-recommends "${PKGS[@]}"
 fi
 
-# bookworm-backports for QEMU >= 10.
+# The 7.3 guest kernel comes from trixie-backports, whose Release files are
+# signed with the trixie archive keys: debian-archive-keyring >= 2023.3+deb12u2.
+kr="$(dpkg-query -W -f='${Version}' debian-archive-keyring 2>/dev/null || true)"
+if [ -z "$kr" ] || dpkg --compare-versions "$kr" lt 2023.3+deb12u2; then
+	echo "install-deps.sh: upgrading debian-archive-keyring (have: ${kr:-none}) for the trixie keys"
+	apt_update
+	"${APT[@]}" install -y -q --no-install-recommends debian-archive-keyring
+fi
+
+# bookworm-backports for QEMU >= 10, on the machine's own Debian mirror.
+mirror="$("$HERE/apt-mirror.sh" bookworm)" || {
+	echo "install-deps.sh: cannot tell the Debian mirror from /etc/apt (see above)" >&2
+	exit 1
+}
+BACKPORTS_LINE="deb $mirror bookworm-backports main"
 if [ ! -f "$BACKPORTS_LIST" ] || ! grep -qxF "$BACKPORTS_LINE" "$BACKPORTS_LIST"; then
 	echo "$BACKPORTS_LINE" > "$BACKPORTS_LIST"
 	updated=0
@@ -63,7 +86,7 @@ major="$(qemu_major || true)"
 if [ -z "$major" ] || [ "$major" -lt 10 ]; then
 	echo "install-deps.sh: installing QEMU from bookworm-backports (have: ${major:-none})"
 	apt_update
-	apt-get install -y -q -t bookworm-backports --no-install-recommends qemu-system-x86
+	"${APT[@]}" install -y -q -t bookworm-backports --no-install-recommends qemu-system-x86
 	major="$(qemu_major || true)"
 fi
 echo "install-deps.sh: done (qemu major ${major:-?})"

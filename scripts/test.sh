@@ -3,7 +3,7 @@
 #
 # The whole test suite on a fresh Debian 12 machine, as root: installs what
 # it needs (apt), builds, runs the unit tests on sysfs trees and the
-# real-kernel scenarios in QEMU (kernels 6.1 and 6.12), and ends with one
+# real-kernel scenarios in QEMU (kernels 6.1, 6.12 and 7.3), and ends with one
 # line "N passed, N failed, N skipped".  Extra arguments go to meson test
 # (e.g. --suite unit).
 set -uo pipefail
@@ -14,14 +14,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 scripts/install-deps.sh || exit 1
-# CI builds every man page (asciidoctor is installed above): a page that
-# does not build is a failure there, not a silent omission.
-opts=()
-[ "${CI:-}" != true ] || opts+=(-Ddocs=enabled)
 if [ -d build ]; then
-	meson setup --reconfigure "${opts[@]}" build >/dev/null || exit 1
+	meson setup --reconfigure -Ddocs=enabled build >/dev/null || exit 1
 else
-	meson setup "${opts[@]}" build >/dev/null || exit 1
+	meson setup -Ddocs=enabled build >/dev/null || exit 1
 fi
 ninja -C build || exit 1
 meson test -C build --num-processes 2 --print-errorlogs "$@"

@@ -4,7 +4,7 @@
 # run-vm-bench.sh: run tests/bench/online-order.sh in the QEMU guest (TCG)
 # and print a table of medians and ratios.
 #
-#   run-vm-bench.sh [--build DIR] [--kernel 6.1|6.12]... [--keep-log DIR]
+#   run-vm-bench.sh [--build DIR] [--kernel 6.1|6.12|7.3]... [--keep-log DIR]
 #                   [--metrics FILE] [--rounds N] [--reconf-rounds N]
 #
 # --build defaults to ./build; --kernel may be given several times (default

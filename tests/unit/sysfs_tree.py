@@ -843,6 +843,25 @@ def wide_host():
     return m
 
 
+def giant_host():
+    """16 TiB, 256 MiB blocks, 65,536 blocks on 4 nodes, boot memory, kernel 6.12
+    (benchmark only: not in FIXTURES, the unit tests do not build it)."""
+    m = Machine("giant-host", 256 * MiB, kernel="6.12.9-amd64", auto_online="online",
+                params=KERNEL_PARAMS)
+    m.lean = True
+    for n in range(4):
+        m.add_node(n, "%d-%d" % (16 * n, 16 * n + 15))
+    m.add_boot_block0(0)
+    m.add_boot_range(0, 1, 7, zone="DMA32")       # 0-2G
+    m.add_boot_range(0, 16, 16391)                # 4G.., 16376 blocks
+    for n in range(1, 4):                         # 16384 blocks each
+        m.add_boot_range(n, 16392 + (n - 1) * 16384, 16391 + n * 16384)
+    m.zone_reserved[(0, "Normal")] = 301122
+    for n in range(4):
+        m.expect["boot-node%d" % n] = {"location": ["node:%d" % n], "basis": "predicted"}
+    return m
+
+
 def states():
     """vm-small, but dax0.0's blocks are in every state:
     33-36 online Movable, 37 online Normal, 38 going-offline (Movable),
@@ -973,8 +992,14 @@ FIXTURES = {
 }
 
 
+# trees too big for the unit suite, built only by tests/bench/gen-tree
+BENCH_FIXTURES = {
+    "giant-host": giant_host,
+}
+
+
 def build(name):
-    return FIXTURES[name]()
+    return (FIXTURES.get(name) or BENCH_FIXTURES[name])()
 
 
 def main(argv):

@@ -24,6 +24,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sysfs_tree as st  # noqa: E402
 
 MEMPLUG = os.environ.get("MEMPLUG", "")
+try:  # Debian's python3-jsonschema: apply's JSON against its schema
+    import jsonschema
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                           "Documentation", "schema", "apply.json")) as f:
+        VALIDATOR = jsonschema.Draft202012Validator(json.load(f))
+except ImportError:
+    VALIDATOR = None
 INFO_UUID = "4c1f3a4a-5b8a-4c38-9b0e-6b1c8a1f2d3e"
 
 
@@ -59,6 +66,9 @@ class Apply(unittest.TestCase):
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True, timeout=60, env=e)
         out = json.loads(p.stdout) if p.stdout.strip() else None
+        if out is not None and args[0] == "apply" and VALIDATOR:
+            errors = list(VALIDATOR.iter_errors(out))
+            self.assertFalse(errors, [e.message for e in errors])
         return p.returncode, out, p.stderr
 
     def tree_digest(self, root):
@@ -139,6 +149,7 @@ class Apply(unittest.TestCase):
         before = self.tree_digest(self.vm)
         rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c)
         self.assertEqual(rc, 0, err)
+        out.pop("format_version")
         self.assertEqual(out, {"changed": False, "dry_run": False,
                                "would_change": False, "targets": []})
         self.assertIn("matches no device present: skipped", err)

@@ -5,7 +5,7 @@
 #
 # Build (once) the root file system of the systemd VM guest: Debian 12
 # minbase plus the packages in systemd-guest/packages, made by mmdebstrap
-# from the machine's own apt mirror (apt-mirror.sh), trimmed (no docs, man
+# from the machine's own apt mirror (scripts/apt-mirror.sh), trimmed (no docs, man
 # pages, locales, apt lists, udev hwdb), set up to boot systemd as PID 1
 # from an initramfs (/init -> /lib/systemd/systemd), packed as a gzipped
 # newc cpio.
@@ -47,7 +47,7 @@ command -v mmdebstrap >/dev/null 2>&1 || {
 	echo "build-systemd-root: mmdebstrap not installed (run scripts/install-deps.sh)" >&2
 	exit 1
 }
-mirror="$("$HERE/apt-mirror.sh" "$suite")" || exit 1
+mirror="$("$HERE/../../scripts/apt-mirror.sh" "$suite")" || exit 1
 pkgs="$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkgfile" | tr -s ' \n' ',,' | sed 's/,$//')"
 
 tmp="$cache/build.$$"

@@ -4,11 +4,12 @@
 # run-scenario.sh: boot a real Linux kernel in QEMU (TCG, never KVM) with a
 # minimal initramfs and run one guest scenario script in it.
 #
-#   run-scenario.sh --kernel 6.1|6.12 --scenario FILE [--build DIR]
+#   run-scenario.sh --kernel 6.1|6.12|7.3 --scenario FILE [--build DIR]
 #                   [--timeout SEC] [--cache DIR] [--keep-log FILE] [-v]
 #
 # Exit status: 0 pass, 1 fail (the failing assertion and the serial log tail
-# go to stderr), 77 skip (meson's skip code; the reason goes to stdout).
+# go to stderr), 77 skip (meson's skip code; the reason goes to stdout; never
+# under CI=true, where a skip is a failure).
 # See tests/vm/README.md for the scenario header keys, profiles and markers.
 #
 # Nothing here writes the host's /sys or /proc: every sysfs write happens in
@@ -28,7 +29,7 @@ keep_log=""
 verbose=0
 
 usage() {
-	sed -n '4,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 1
 }
 
@@ -51,14 +52,20 @@ scenario="$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")"
 name="$(basename "$scenario" .sh)"
 tag="[$name/$kernel]"
 
+# Under CI (CI set, not false/0/no) nothing may skip unseen: every reason to
+# skip (no QEMU, no kernel, QEMU too old, # min-kernel, a guest's skip) is a
+# failure there, exit 1 with the reason.
+case "${CI:-}" in
+'' | false | 0 | no) under_ci=0 ;;
+*) under_ci=1 ;;
+esac
 skip() {
+	if [ "$under_ci" -eq 1 ]; then
+		echo "$tag FAIL: cannot run under CI=$CI: $*" >&2
+		exit 1
+	fi
 	echo "$tag skipped: $*"
 	exit 77
-}
-# Under CI=true a missing part of the test bed is a failure, not a skip.
-skip_or_fail() {
-	[ "${CI:-}" != true ] || die "cannot run under CI: $*"
-	skip "$@"
 }
 die() {
 	echo "$tag FAIL: $*" >&2
@@ -109,15 +116,20 @@ done
 qemu_ver="$("$QEMU" --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')"
 
 case "$kernel" in
-6.1 | 6.12) ;;
-*) die "--kernel must be 6.1 or 6.12, not '$kernel'" ;;
+6.1 | 6.12 | 7.3) ;;
+*) die "--kernel must be 6.1, 6.12 or 7.3, not '$kernel'" ;;
 esac
 if [ -n "$min_kernel" ] && ! version_ge "$kernel" "$min_kernel"; then
 	skip "needs kernel >= $min_kernel"
 fi
 
+# --cache, else $MEMPLUG_VM_CACHE (one cache shared by several build dirs or
+# worktrees: kernels and base images are keyed and locked, so sharing is
+# safe), else BUILD/vm-cache, else ~/.cache/memplug-vm.
 if [ -z "$cache" ]; then
-	if [ -n "$build" ]; then
+	if [ -n "${MEMPLUG_VM_CACHE:-}" ]; then
+		cache="$MEMPLUG_VM_CACHE"
+	elif [ -n "$build" ]; then
 		cache="$build/vm-cache"
 	else
 		cache="${XDG_CACHE_HOME:-$HOME/.cache}/memplug-vm"
@@ -127,6 +139,9 @@ mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 
 # ---------------------------------------------------------------- kernel
+# 6.1 is the host's own Debian 12 kernel (read only); newer series are
+# unpacked into the cache by fetch-kernel.sh, all with the same layout:
+# KROOT/boot/vmlinuz-REL and KROOT/lib/modules/REL.
 if [ "$kernel" = 6.1 ]; then
 	kroot=""
 	krel=""
@@ -136,9 +151,9 @@ if [ "$kernel" = 6.1 ]; then
 	[ -n "$krel" ] || skip "kernel 6.1 not available (apt-get install linux-image-amd64)"
 	vmlinuz="/boot/vmlinuz-$krel"
 else
-	kroot="$cache/kernels/6.12"
-	if ! krel="$(flock "$cache/.lock-fetch" "$HERE/fetch-kernel-6.12.sh" "$cache/kernels" 2>"$cache/fetch-6.12.log")" || [ -z "$krel" ]; then
-		skip "kernel 6.12 not available (fetch failed, see $cache/fetch-6.12.log)"
+	kroot="$cache/kernels/$kernel"
+	if ! krel="$(flock "$cache/.lock-fetch" "$HERE/fetch-kernel.sh" "$kernel" "$cache/kernels" 2>"$cache/fetch-$kernel.log")" || [ -z "$krel" ]; then
+		skip "kernel $kernel not available (fetch failed, see $cache/fetch-$kernel.log)"
 	fi
 	vmlinuz="$kroot/boot/vmlinuz-$krel"
 fi
@@ -313,11 +328,11 @@ busybox_base() {
 # run memplug as `meson install --destdir` puts it, plus the harness units.
 systemd_base() {
 	local rootcpio mods modkey
-	[ "$(id -u)" -eq 0 ] || skip_or_fail "the systemd guest needs root (mmdebstrap, device nodes)"
-	command -v mmdebstrap >/dev/null 2>&1 || skip_or_fail "mmdebstrap not installed (run scripts/install-deps.sh)"
+	[ "$(id -u)" -eq 0 ] || skip "the systemd guest needs root (mmdebstrap, device nodes)"
+	command -v mmdebstrap >/dev/null 2>&1 || skip "mmdebstrap not installed (run scripts/install-deps.sh)"
 	# (the script locks its cache itself)
 	if ! rootcpio="$("$HERE/build-systemd-root.sh" "$cache" 2>"$cache/systemd-root.log")"; then
-		skip_or_fail "no systemd root file system (see $cache/systemd-root.log)"
+		skip "no systemd root file system (see $cache/systemd-root.log)"
 	fi
 	modkey="$({
 		cat "${BASH_SOURCE[0]}"
@@ -513,6 +528,7 @@ for b in $(seq 1 "$boots"); do
 		messages="$messages${messages:+; }$message"
 		;;
 	SKIP)
+		[ "$under_ci" -eq 0 ] || report_failure "the guest skipped under CI=$CI: ${message:-no reason}"
 		echo "$tag skipped: $where${message:-guest skipped} (${secs}s)"
 		exit 77
 		;;

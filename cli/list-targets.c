@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memplug --list-targets: what reconfigure/online/offline accept, for completion. */
+#include <stdio.h>
+#include "builtin.h"
+
+/*
+ * One name per line: dax devices, nvdimm namespaces, CXL regions, "all",
+ * then the block range of every hot-plugged source (memoryA-B; boot memory
+ * is left out: offlining it is rarely what a Tab means).  Silent and exit 1
+ * when the memory cannot be read: a completion shows nothing then.
+ */
+int cli_list_targets(struct memplug_ctx *ctx)
+{
+	struct memplug_source *src;
+	struct memplug_namespace *ns;
+	struct memplug_region *region;
+
+	if (memplug_scan(ctx))
+		return EXIT_ERROR;
+	memplug_source_foreach(ctx, src)
+		if (memplug_source_get_type(src) == MEMPLUG_SOURCE_DAX)
+			puts(memplug_source_get_name(src));
+	memplug_namespace_foreach(ctx, ns)
+		puts(memplug_namespace_get_name(ns));
+	memplug_region_foreach(ctx, region)
+		puts(memplug_region_get_name(region));
+	puts("all");
+	memplug_source_foreach(ctx, src) {
+		unsigned long n = memplug_source_get_nr_blocks(src);
+
+		if (memplug_source_get_type(src) == MEMPLUG_SOURCE_BOOT || !n)
+			continue;
+		printf("memory%lu-%lu\n",
+		       memplug_block_get_id(memplug_source_get_block(src, 0)),
+		       memplug_block_get_id(
+			       memplug_source_get_block(src, n - 1)));
+	}
+	fflush(stdout);
+	return EXIT_OK;
+}

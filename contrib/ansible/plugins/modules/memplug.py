@@ -1,0 +1,398 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-2.0
+# Copyright: memplug developers
+# GNU General Public License v2.0 (see LICENSES/GPL-2.0.txt or
+# https://www.gnu.org/licenses/old-licenses/gpl-2.0.txt)
+"""Ansible module: memory of dax devices, namespaces, CXL regions and block
+ranges to a wanted state with memplug(1), with check mode and diff."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: memplug
+short_description: Bring CXL, pmem and hot-added memory online as system RAM
+version_added: 0.1.0
+description:
+  - Puts the memory of dax devices, nvdimm namespaces, CXL regions and
+    memory block ranges into the wanted state with C(memplug reconfigure),
+    C(memplug online), C(memplug offline), or the whole of a memplug.conf
+    with C(memplug apply).
+  - Idempotent. C(changed) is exactly what memplug reports (something was
+    written); a second run with the same options reports C(changed=false).
+  - Check mode runs memplug with C(--dry-run), which reads everything,
+    decides every step, refuses what a real run would refuse, and writes
+    nothing; C(changed) is then memplug's C(would_change).
+  - With C(--diff), the C(before) and C(after) state of every target
+    (mode, online and total blocks, blocks per zone, memmap placement).
+    In check mode C(after) is C(before) with the requested mode and the
+    planned steps.
+  - Exit status 3 (partial) and 4 (refused for safety) of memplug fail the
+    task; C(msg) names the failed blocks or the reason, and the whole
+    JSON is returned all the same.
+author:
+  - memplug developers (@memplug)
+requirements:
+  - memplug(1) on the managed host
+notes:
+  - Needs root on the managed host (C(become=true)) for real changes.
+  - See memplug-reconfigure(1), memplug-online(1), memplug-offline(1) and
+    memplug-apply(1) for the meaning of every option and of the JSON.
+attributes:
+  check_mode:
+    support: full
+    description: Runs memplug with C(--dry-run).
+  diff_mode:
+    support: full
+    description: Per target C(before) and C(after) state.
+options:
+  targets:
+    description:
+      - What to act on, as memplug names them, C(daxX.Y), C(namespaceX.Y),
+        C(regionZ), C(all) (every dax device), or for C(state) a block list
+        such as C(memory33-47).
+      - Processed one at a time, in the order given.
+      - Required with C(mode) or C(state).
+    type: list
+    elements: str
+  mode:
+    description:
+      - The wanted mode of each target (C(memplug reconfigure --mode)).
+      - C(system-ram) binds the dax device to kmem and onlines its blocks
+        in C(zone); C(devdax) offlines the blocks and binds device_dax.
+    type: str
+    choices: [system-ram, devdax]
+  state:
+    description:
+      - Online or offline the blocks of targets already in system-ram mode,
+        or of bare block lists (virtio-mem, ACPI DIMMs), with
+        C(memplug online) or C(memplug offline).
+    type: str
+    choices: [online, offline]
+  config:
+    description:
+      - Converge every target of this memplug.conf that is present now
+        (C(memplug apply --config=PATH), the same JSON as reconfigure).
+        The file says what to do, so only C(sysfs_root) and C(executable)
+        combine with it.
+    type: path
+  zone:
+    description:
+      - Zone for C(system-ram) or C(online), C(movable) (can go offline
+        again), C(normal) (usable by the kernel, may never offline), or
+        C(auto) (the kernel's online_policy decides).
+      - memplug's default is C(movable).
+    type: str
+    choices: [movable, normal, auto]
+  memmap_on_memory:
+    description:
+      - Place the memmap of a dax device on the device itself (C(true)) or
+        in ordinary RAM of a CPU node (C(false)). Unset keeps the device's
+        current setting. Only with C(mode).
+      - C(true) is refused when the kernel cannot do it.
+    type: bool
+  online:
+    description:
+      - With C(mode=system-ram), C(false) binds kmem but leaves the blocks
+        offline (C(--no-online)).
+    type: bool
+    default: true
+  parallel:
+    description:
+      - With C(mode=system-ram), let the kernel online the whole device in
+        one hotplug operation (C(true)) or online block by block (C(false)).
+        Unset means memplug's default (parallel when the kernel has parallel
+        onlining).
+    type: bool
+  order:
+    description:
+      - The order in which blocks are written.
+    type: str
+    choices: [ascending, descending, hole-first, default]
+  timeout:
+    description:
+      - Seconds offlining keeps retrying busy blocks (memplug's default 120).
+    type: int
+  wait:
+    description:
+      - Seconds to wait for another memplug holding the lock (default 30).
+    type: int
+  force:
+    description:
+      - Allow what memplug refuses by default (destroying a raw or fsdax
+        namespace's data, moving blocks online in the wrong zone, changing
+        the memmap placement of online memory, offlining kernel-zone memory
+        beyond the 3:1 Movable:kernel ratio).
+    type: bool
+    default: false
+  sysfs_root:
+    description:
+      - Read and write the kernel below this directory instead of C(/)
+        (C(--sysfs-root)); for tests on generated trees and dumps.
+    type: path
+  executable:
+    description:
+      - Path of the memplug binary, by default C(memplug) from the PATH.
+    type: path
+seealso:
+  - module: memplug.memplug.memplug_info
+'''
+
+EXAMPLES = r'''
+- name: CXL region 0 as system RAM in ZONE_MOVABLE, memmap on the device
+  memplug.memplug.memplug:
+    targets: [region0]
+    mode: system-ram
+    zone: movable
+    memmap_on_memory: true
+
+- name: An nvdimm namespace (raw or fsdax, its data is destroyed) as system RAM
+  memplug.memplug.memplug:
+    targets: [namespace0.0]
+    mode: system-ram
+    force: true
+
+- name: Give dax0.0 back to applications as /dev/dax0.0
+  memplug.memplug.memplug:
+    targets: [dax0.0]
+    mode: devdax
+    timeout: 600
+
+- name: Online virtio-mem blocks 33 to 47 in ZONE_MOVABLE
+  memplug.memplug.memplug:
+    targets: [memory33-47]
+    state: online
+    zone: movable
+
+- name: Converge everything /etc/memplug.conf describes
+  memplug.memplug.memplug:
+    config: /etc/memplug.conf
+  register: applied
+
+- name: Which targets changed
+  ansible.builtin.debug:
+    msg: "{{ applied.targets | selectattr('result', 'eq', 'changed') | map(attribute='target') }}"
+'''
+
+RETURN = r'''
+format_version:
+  description: The shape of memplug's JSON (1); the module fails on another.
+  returned: when memplug printed its JSON
+  type: int
+  sample: 1
+changed:
+  description: Something was written (in check mode, something would be).
+  returned: always
+  type: bool
+dry_run:
+  description: Whether memplug ran with C(--dry-run) (check mode).
+  returned: when memplug printed its JSON
+  type: bool
+  sample: false
+would_change:
+  description: Something had to change, with or without check mode.
+  returned: when memplug printed its JSON
+  type: bool
+  sample: true
+targets:
+  description: One object per target, in memplug's JSON shape.
+  returned: when memplug printed its JSON
+  type: list
+  elements: dict
+  contains:
+    target:
+      description: The target as given.
+      type: str
+      sample: region0
+    source:
+      description: The dax device or block range it resolved to.
+      type: str
+      sample: dax0.0
+    action:
+      description: C(reconfigure), C(online) or C(offline).
+      type: str
+    steps:
+      description: Steps done or planned, for humans (do not parse).
+      type: list
+      elements: str
+    before:
+      description: mode, online_memblocks, total_memblocks, zones,
+        memmap_location before the run.
+      type: dict
+    after:
+      description: The same after the run; null in check mode.
+      type: dict
+    failed_blocks:
+      description: Block numbers not in the wanted state at the end.
+      type: list
+      elements: int
+    warnings:
+      description: Warnings, e.g. blocks the kernel onlined in another zone.
+      type: list
+      elements: str
+    timings_ms:
+      description: Milliseconds per phase.
+      type: dict
+    result:
+      description: C(changed), C(unchanged), C(planned), C(partial),
+        C(refused) or C(error).
+      type: str
+      sample: changed
+    error:
+      description: The reason for C(refused), C(partial) or C(error).
+      type: str
+rc:
+  description: memplug's exit status (0, 1, 2, 3 or 4, see memplug(1)).
+  returned: always
+  type: int
+  sample: 0
+cmd:
+  description: The command line that was run.
+  returned: always
+  type: list
+  elements: str
+stderr:
+  description: memplug's stderr (progress and errors).
+  returned: always
+  type: str
+'''
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
+    COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, first_error_line,
+    memplug_argv, run_memplug)
+
+
+def build_argv(module):
+    p = module.params
+    if p['config']:
+        argv = memplug_argv(module, 'apply')
+        argv.append('--config=%s' % p['config'])
+    elif p['mode']:
+        argv = memplug_argv(module, 'reconfigure')
+        argv.extend(p['targets'])
+        argv.append('--mode=%s' % p['mode'])
+        if p['memmap_on_memory'] is not None:
+            argv.append('--memmap-on-memory' if p['memmap_on_memory']
+                        else '--no-memmap-on-memory')
+        if not p['online']:
+            argv.append('--no-online')
+        if p['parallel'] is not None:
+            argv.append('--parallel' if p['parallel'] else '--no-parallel')
+    else:
+        argv = memplug_argv(module, p['state'])
+        argv.extend(p['targets'])
+    if p['config']:
+        if module.check_mode:
+            argv.append('--dry-run')
+        return argv
+    if p['zone'] and p['state'] != 'offline':
+        argv.append('--zone=%s' % p['zone'])
+    if p['order']:
+        argv.append('--order=%s' % p['order'])
+    if p['timeout'] is not None:
+        argv.append('--timeout=%d' % p['timeout'])
+    if p['wait'] is not None:
+        argv.append('--wait=%d' % p['wait'])
+    if p['force']:
+        argv.append('--force')
+    if module.check_mode:
+        argv.append('--dry-run')
+    return argv
+
+
+def diff_of(module, data):
+    """Per-target before/after; in check mode 'after' is the plan."""
+    before, after = {}, {}
+    for t in data.get('targets') or []:
+        name = t.get('target')
+        b = t.get('before')
+        a = t.get('after')
+        if a is None and b is not None and t.get('result') == 'planned':
+            a = copy.deepcopy(b)
+            if module.params['mode']:
+                a['mode'] = module.params['mode']
+            a['planned_steps'] = t.get('steps') or []
+        before[name] = b
+        after[name] = a if a is not None else b
+    return dict(before=before, after=after)
+
+
+def failure_msg(rc, data):
+    """Name the failed blocks or the reason of every target that failed."""
+    what = {EXIT_PARTIAL: 'partial', EXIT_REFUSED: 'refused'}.get(rc, 'error')
+    parts = []
+    for t in data.get('targets') or []:
+        if t.get('result') in ('changed', 'unchanged', 'planned'):
+            continue
+        s = '%s: %s' % (t.get('target'), t.get('result'))
+        if t.get('failed_blocks'):
+            s += ', blocks %s not in the wanted state' % ', '.join(
+                'memory%d' % b for b in t['failed_blocks'])
+        if t.get('error'):
+            s += ': %s' % t['error']
+        parts.append(s)
+    return 'memplug %s (exit %d): %s' % (what, rc, '; '.join(parts) or 'no target reported')
+
+
+def main():
+    argument_spec = dict(
+        targets=dict(type='list', elements='str'),
+        mode=dict(type='str', choices=['system-ram', 'devdax']),
+        state=dict(type='str', choices=['online', 'offline']),
+        config=dict(type='path'),
+        zone=dict(type='str', choices=['movable', 'normal', 'auto']),
+        memmap_on_memory=dict(type='bool'),
+        online=dict(type='bool', default=True),
+        parallel=dict(type='bool'),
+        order=dict(type='str', choices=['ascending', 'descending', 'hole-first', 'default']),
+        timeout=dict(type='int'),
+        wait=dict(type='int'),
+        force=dict(type='bool', default=False),
+    )
+    argument_spec.update(COMMON_ARGS)
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('mode', 'state', 'config'),
+                            ('config', 'targets')],
+        required_one_of=[('mode', 'state', 'config')],
+        required_by=dict(mode='targets', state='targets'),
+        supports_check_mode=True,
+    )
+    p = module.params
+    if p['targets'] is not None and not p['targets']:
+        module.fail_json(msg='targets: empty list')
+    if p['config']:
+        given = [k for k in ('zone', 'memmap_on_memory', 'parallel', 'order',
+                             'timeout', 'wait') if p[k] is not None]
+        given += [k for k in ('force',) if p[k]] + [k for k in ('online',) if not p[k]]
+        if given:
+            module.fail_json(msg='config: cannot be combined with %s' % ', '.join(given))
+    if not p['mode'] and (p['memmap_on_memory'] is not None or
+                          p['parallel'] is not None or not p['online']):
+        module.fail_json(msg='memmap_on_memory, parallel and online apply to mode only')
+
+    argv = build_argv(module)
+    rc, data, err = run_memplug(module, argv)
+    result = dict(changed=False, rc=rc, cmd=argv, stderr=err)
+    if data is None:
+        module.fail_json(msg=first_error_line(err) or 'memplug failed (exit %d)' % rc,
+                         **result)
+    result.update((k, v) for k, v in data.items() if k != 'changed')
+    if module.check_mode:
+        result['changed'] = bool(data.get('would_change'))
+    else:
+        result['changed'] = bool(data.get('changed'))
+    if module._diff:
+        result['diff'] = diff_of(module, data)
+    if rc != EXIT_OK:
+        module.fail_json(msg=failure_msg(rc, data), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

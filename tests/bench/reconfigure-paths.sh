@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0
+# profile: large
+# timeout: 1800
+# append: memory_hotplug.memmap_on_memory=1
+#
+# Benchmark (not a meson test; run by run-reconf-bench.sh): devdax ->
+# system-ram Movable of the 503 blocks (64 GiB) of dax0.0 along each path a
+# user gets, ROUNDS rounds in one boot after an untimed warm-up bind; the
+# paths alternate and each round starts one path later than the last:
+#
+#   memplug    memplug reconfigure --zone=movable (memmap in node RAM)
+#   daxctl     daxctl reconfigure-device --mode=system-ram (bind + online)
+#   split      the same in two timed phases: daxctl reconfigure-device
+#              --no-online (the kmem bind alone), then daxctl online-memory
+#   kauto      the kernel's own auto-online: auto_online_blocks=online_movable,
+#              then daxctl reconfigure-device --force; the kernel onlines
+#              every block inside the bind (ascending), so this is bind +
+#              online in one phase; its online share is kauto - split bind
+#   memplugmom memplug reconfigure --memmap-on-memory (6.9+ kernels with the
+#              dax memmap_on_memory knob; the kernel is booted with
+#              memory_hotplug.memmap_on_memory=1, which changes nothing for
+#              the other paths: pmem's knob defaults to 0)
+#
+# Metrics: reconf_<path>_r<N> (whole command), phase_<path>_<phase>_r<N>
+# (memplug's JSON timings_ms, the split phases), and after each memplug run
+# the memory left: mem_<path>_{node0_memtotal,node0_memfree,kernel_free}_kb
+# and mem_<path>_movable_{present,managed} (pages) with _r<N>.
+# kernel_free = free pages of node 0's DMA, DMA32 and Normal zones (the
+# memory the kernel itself can allocate from), in kB.
+# Every run starts from devdax with the knob at 0 and all blocks gone; the
+# way back (memplug offline, memplug reconfigure --mode=devdax) is not timed.
+# shellcheck shell=sh
+# shellcheck disable=SC3043,SC2086 # busybox sh: local; fixed sysfs paths
+
+ROUNDS=3
+OUT=/tmp/bench.out
+ERR=/tmp/bench.err
+AUTO=$SYS_MEM/auto_online_blocks
+
+dev="$(nvdimm_devdax)"
+assert_eq "$dev" dax0.0 "dax device"
+n_online() { echo $(($(grep -lx online $SYS_MEM/memory*/state | wc -l))); }
+BOOT_ONLINE=$(n_online)
+KNOB=$SYS_DAX/$dev/memmap_on_memory
+PARAM="$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory 2>/dev/null || echo none)"
+MOM=0
+[ -e "$KNOB" ] && [ "$PARAM" = Y ] && MOM=1
+log "kernel $(uname -r), memmap_on_memory parameter $PARAM, dax knob $([ -e "$KNOB" ] && cat "$KNOB" || echo absent), target_node $(cat $SYS_DAX/$dev/target_node 2>/dev/null || echo ?)"
+metric memmap_paths_measured $MOM bool
+
+# timed NAME CMD...: run CMD (must exit 0), emit metric NAME <ms> ms
+timed() {
+	local name="$1" t0 ms rc=0
+	shift
+	t0=$(now_ns)
+	"$@" >$OUT 2>$ERR || rc=$?
+	ms=$(elapsed_ms "$t0")
+	[ "$rc" -eq 0 ] || fail "$name: '$*' exited $rc: $(head -c 600 $ERR)"
+	metric "$name" "$ms" ms
+}
+
+# all dax blocks online Movable (one grep each: forks are slow under TCG)
+n_movable() { echo $(($(grep -lx Movable $SYS_MEM/memory*/valid_zones | wc -l))); }
+check_ram() {
+	assert_eq "$(dax_driver "$dev")" kmem "$1: kmem"
+	assert_ge "$(n_online)" $((BOOT_ONLINE + 500)) "$1: blocks online"
+	assert_eq "$(($(grep -lx offline $SYS_MEM/memory*/state | wc -l)))" 0 "$1: blocks left offline"
+	assert_ge "$(n_movable)" 500 "$1: blocks in Movable"
+}
+back_to_devdax() {
+	memplug offline "$dev" >$OUT 2>$ERR || fail "offline before devdax: $(cat $ERR)"
+	memplug reconfigure "$dev" --mode=devdax >$OUT 2>$ERR || fail "back to devdax: $(cat $ERR)"
+	assert_eq "$(dax_driver "$dev")" device_dax "back to devdax"
+	if [ -e "$KNOB" ] && [ "$(cat "$KNOB")" != 0 ]; then
+		echo 0 >"$KNOB" || fail "knob back to 0"
+	fi
+	assert_eq "$(n_online)" "$BOOT_ONLINE" "back to devdax: boot blocks only"
+}
+# memplug_phases PATH R: memplug's own phase timings from its JSON
+memplug_phases() {
+	/usr/bin/jq -r '.targets[0].timings_ms | to_entries[] | "\(.key) \(.value)"' $OUT |
+		while read -r k v; do
+			metric "phase_$1_${k%_ms}_r$2" "$v" ms
+		done
+}
+# memory_after PATH R: what the node has left after the run
+kernel_free_kb() {
+	awk '$1 == "Node" { cur = ($2 == "0," && ($4 == "DMA" || $4 == "DMA32" || $4 == "Normal")) }
+		cur && $1 == "pages" && $2 == "free" { s += $3 }
+		END { print s * 4 }' /proc/zoneinfo
+}
+memory_after() {
+	metric "mem_$1_node0_memtotal_kb_r$2" "$(node_memtotal_kb 0)" kB
+	metric "mem_$1_node0_memfree_kb_r$2" "$(awk '/MemFree/ { print $4 }' $SYS_NODE/node0/meminfo)" kB
+	metric "mem_$1_kernel_free_kb_r$2" "$(kernel_free_kb)" kB
+	metric "mem_$1_movable_present_r$2" "$(zone_present 0 Movable)" pages
+	metric "mem_$1_movable_managed_r$2" "$(zone_managed 0 Movable)" pages
+}
+
+assert_eq "$(cat $AUTO)" offline "auto_online_blocks at boot"
+metric mem_boot_node0_memtotal_kb "$(node_memtotal_kb 0)" kB
+metric mem_boot_kernel_free_kb "$(kernel_free_kb)" kB
+nomom=""
+[ -e "$KNOB" ] && nomom=--no-memmap-on-memory
+
+# one function per path; each starts from devdax and ends there
+path_memplug() {
+	# shellcheck disable=SC2086 # $nomom is empty or one option
+	timed reconf_memplug_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable $nomom
+	memplug_phases memplug "$1"
+	check_ram "memplug"
+	memory_after memplug "$1"
+	back_to_devdax
+}
+path_daxctl() {
+	timed reconf_daxctl_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram "$dev"
+	check_ram "daxctl"
+	back_to_devdax
+}
+path_split() {
+	timed phase_split_bind_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram --no-online "$dev"
+	assert_eq "$(n_online)" "$BOOT_ONLINE" "split: bind onlined nothing"
+	timed phase_split_online_r$1 /usr/bin/daxctl online-memory "$dev"
+	check_ram "split"
+	back_to_devdax
+}
+path_kauto() {
+	echo online_movable >$AUTO || fail "auto_online_blocks=online_movable"
+	timed reconf_kauto_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram --force "$dev"
+	echo offline >$AUTO || fail "auto_online_blocks=offline"
+	check_ram "kernel auto-online"
+	back_to_devdax
+}
+path_memplugmom() {
+	timed reconf_memplugmom_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --memmap-on-memory
+	memplug_phases memplugmom "$1"
+	check_ram "memplug --memmap-on-memory"
+	memory_after memplugmom "$1"
+	back_to_devdax
+}
+# rotate N WORD...: the words rotated left by N
+rotate() {
+	local n="$1" i=0
+	shift
+	while [ $i -lt "$n" ]; do
+		set -- "$@" "$1"
+		shift
+		i=$((i + 1))
+	done
+	echo "$@"
+}
+
+PATHS="memplug daxctl split kauto"
+[ "$MOM" = 1 ] && PATHS="$PATHS memplugmom"
+# warm-up, untimed: the first kmem bind of a boot pays for first touches
+step "warm-up bind"
+/usr/bin/daxctl reconfigure-device --mode=system-ram "$dev" >$OUT 2>$ERR || fail "warm-up: $(cat $ERR)"
+back_to_devdax
+# each round starts one path later, so no path always runs first
+r=1
+while [ $r -le $ROUNDS ]; do
+	# shellcheck disable=SC2086 # word lists
+	for p in $(rotate $((r - 1)) $PATHS); do
+		step "round $r: $p"
+		path_$p $r
+	done
+	r=$((r + 1))
+done
+pass "reconfigure paths: $ROUNDS rounds (memmap paths: $MOM)"

@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-reconf-bench.sh: run tests/bench/reconfigure-paths.sh in the QEMU guest
+# (TCG) and print, per kernel, the medians of devdax -> system-ram Movable
+# along each path (memplug, daxctl, the kernel's auto-online, memplug with
+# --memmap-on-memory) and the memory each leaves to the kernel.
+#
+#   run-reconf-bench.sh [--build DIR] [--kernel 6.1|6.12|7.3]... [--rounds N]
+#                       [--keep-log DIR] [--metrics FILE]
+#
+# --build defaults to ./build; --kernel may be given several times (default
+# 6.1 6.12 7.3), one guest at a time (run it under flock /work/coord/vm.lock
+# on a shared machine). --rounds overrides ROUNDS (3). --keep-log DIR keeps
+# the serial logs; --metrics FILE appends the raw "metric:" lines.
+# About 5-10 min per kernel under TCG. Not part of any test suite.
+# Nothing here writes the host's /sys or /proc: all sysfs writes happen in
+# the guest.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOP="$(cd "$HERE/../.." && pwd)"
+build="$TOP/build"
+kernels=()
+logdir=""
+metrics_file=""
+rounds=""
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build="$2"; shift 2 ;;
+	--kernel) kernels+=("$2"); shift 2 ;;
+	--keep-log) logdir="$2"; shift 2 ;;
+	--metrics) metrics_file="$2"; shift 2 ;;
+	--rounds) rounds="$2"; shift 2 ;;
+	-h | --help) sed -n '4,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run-reconf-bench: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 7.3)
+[ -x "$build/cli/memplug" ] || { echo "run-reconf-bench: no $build/cli/memplug (build first)" >&2; exit 1; }
+case "$rounds" in
+'' | [1-9] | [1-9][0-9]) ;;
+*) echo "run-reconf-bench: --rounds must be 1-99" >&2; exit 2 ;;
+esac
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+scenario="$tmp/reconfigure-paths.sh"
+sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" "$HERE/reconfigure-paths.sh" >"$scenario"
+
+rc=0
+for k in "${kernels[@]}"; do
+	log="$tmp/reconfigure-paths-$k.log"
+	[ -z "$logdir" ] || { mkdir -p "$logdir"; log="$logdir/reconfigure-paths-$k.log"; }
+	out="$tmp/out-$k"
+	echo "== kernel $k: tests/bench/reconfigure-paths.sh (TCG), load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+	krc=0
+	bash "$TOP/tests/vm/run-scenario.sh" --build "$build" --kernel "$k" \
+		--scenario "$scenario" --keep-log "$log" >"$out" || krc=$?
+	load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+	if [ "$krc" -ne 0 ]; then
+		grep -v ' metric: ' "$out" >&2 || true
+		echo "run-reconf-bench: kernel $k: runner exited $krc; the table below is PARTIAL" >&2
+		rc=1
+	fi
+	grep ' metric: ' "$out" >"$tmp/metrics-$k" || true
+	[ -z "$metrics_file" ] || cat "$tmp/metrics-$k" >>"$metrics_file"
+	python3 - "$k" "$tmp/metrics-$k" "$load_after" <<'EOF'
+import re, statistics, sys
+
+kernel, path, load = sys.argv[1], sys.argv[2], sys.argv[3]
+runs, other = {}, {}
+for line in open(path):
+    m = re.search(r"metric: (\S+) (\S+) ?(\S*)", line)
+    if not m:
+        continue
+    name, value, unit = m.groups()
+    r = re.match(r"(.+)_r\d+$", name)
+    if r:
+        runs.setdefault(r.group(1), []).append(float(value))
+    else:
+        other[name] = (value, unit)
+# memplug's phases other than online (the kmem bind, mostly): total - online
+for p in ("memplug", "memplugmom"):
+    t, o = runs.get("phase_%s_total" % p), runs.get("phase_%s_online" % p)
+    if t and o and len(t) == len(o):
+        runs["phase_%s_bind" % p] = [a - b for a, b in zip(t, o)]
+med = {k: statistics.median(v) for k, v in runs.items()}
+
+
+def row(key, label):
+    if key in med:
+        print("| %s | %.0f | %s |" % (label, med[key],
+                                     " ".join("%.0f" % x for x in runs[key])))
+
+
+n = max((len(v) for v in runs.values()), default=0)
+print()
+print("kernel %s, 64 GiB dax0.0 (503 blocks of 128 MiB) -> system-ram Movable, "
+      "medians of %d alternating rounds (ms); load average at the end: %s" % (kernel, n, load))
+print()
+print("| path | median ms | runs ms |")
+print("|---|---:|---|")
+row("reconf_memplug", "memplug reconfigure (memmap in node RAM)")
+for k in sorted(k for k in med if k.startswith("phase_memplug_")):
+    row(k, "&nbsp;&nbsp;memplug phase `%s`%s" % (k[len("phase_memplug_"):],
+                                             " (total - online)" if k.endswith("_bind") else ""))
+row("reconf_daxctl", "daxctl reconfigure-device")
+row("phase_split_bind", "&nbsp;&nbsp;daxctl --no-online: kmem bind alone")
+row("phase_split_online", "&nbsp;&nbsp;daxctl online-memory after it")
+row("reconf_kauto", "kernel auto-online (online_movable) + daxctl --force: bind incl. online")
+row("reconf_memplugmom", "memplug reconfigure --memmap-on-memory")
+for k in sorted(k for k in med if k.startswith("phase_memplugmom_")):
+    row(k, "&nbsp;&nbsp;memplug --memmap-on-memory phase `%s`%s" % (k[len("phase_memplugmom_"):],
+                                                                " (total - online)" if k.endswith("_bind") else ""))
+
+
+def ratio(a, b):
+    if a in med and b in med and med[b] > 0:
+        return "%.2f" % (med[a] / med[b])
+    return "n/a"
+
+
+print()
+print("| derived | value |")
+print("|---|---:|")
+if "reconf_kauto" in med and "phase_split_bind" in med:
+    print("| kernel auto-online: online share (kauto - plain bind), ms | %.0f |"
+          % (med["reconf_kauto"] - med["phase_split_bind"]))
+for a, b, what in [
+    ("reconf_memplug", "reconf_kauto", "memplug / kernel auto-online (whole)"),
+    ("reconf_memplug", "reconf_daxctl", "memplug / daxctl (whole)"),
+    ("phase_memplug_online", "phase_split_online", "online phase: memplug / daxctl"),
+    ("phase_memplug_bind", "phase_split_bind", "bind phase: memplug / daxctl"),
+    ("reconf_memplugmom", "reconf_memplug", "memmap on device / in RAM (whole)"),
+    ("phase_memplugmom_online", "phase_memplug_online", "memmap on device / in RAM (online phase)"),
+]:
+    print("| %s | %s |" % (what, ratio(a, b)))
+if "phase_memplug_online" in med and "reconf_kauto" in med and "phase_split_bind" in med:
+    share = med["reconf_kauto"] - med["phase_split_bind"]
+    if share > 0:
+        print("| online phase: memplug / kernel auto-online's share | %.2f |"
+              % (med["phase_memplug_online"] / share))
+
+mem = [k for k in med if k.startswith("mem_") and k.count("_") >= 2]
+if mem:
+    print()
+    print("| after the run (node 0) | memmap in RAM | memmap on the device | difference |")
+    print("|---|---:|---:|---:|")
+    for f, label in [("node0_memtotal_kb", "MemTotal kB"), ("node0_memfree_kb", "MemFree kB"),
+                     ("kernel_free_kb", "free in DMA+DMA32+Normal kB"),
+                     ("movable_present", "Movable present pages"),
+                     ("movable_managed", "Movable managed pages")]:
+        a, b = med.get("mem_memplug_" + f), med.get("mem_memplugmom_" + f)
+        print("| %s | %s | %s | %s |" % (label, "%.0f" % a if a is not None else "n/a",
+                                         "%.0f" % b if b is not None else "n/a",
+                                         "%+.0f" % (b - a) if a is not None and b is not None else "n/a"))
+if other:
+    print()
+    for name in sorted(other):
+        print("- %s: %s %s" % (name, other[name][0], other[name][1]))
+EOF
+done
+exit $rc

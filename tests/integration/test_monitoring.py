@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""contrib/monitoring: memplug-textfile's metrics checked by promtool on every
+fixture tree, scraped by a real node_exporter and a real Prometheus (both
+from Debian, on 127.0.0.1, temp dirs, killed at the end), and the Grafana
+dashboard's queries checked against the series the exporter emits.
+Under CI=true a missing tool fails the test instead of skipping it.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(SRC, "tests", "unit"))
+import sysfs_tree as st  # noqa: E402
+
+MEMPLUG = os.environ.get("MEMPLUG", "")
+CI = os.environ.get("CI") == "true"
+DEB_PYTHON = "/usr/bin/python3"   # Debian's, with python3-prometheus-client
+EXPORTER = os.path.join(SRC, "contrib", "monitoring", "memplug-textfile.py")
+DASHBOARD = os.path.join(SRC, "contrib", "monitoring", "memplug-grafana.json")
+NODE_EXPORTER = "prometheus-node-exporter"   # Debian's name for node_exporter
+DEADLINE = 90   # seconds the live scrape test may take in all
+
+
+def need(*tools):
+    missing = [t for t in tools if not shutil.which(t)]
+    if not MEMPLUG or not os.access(MEMPLUG, os.X_OK):
+        missing.append("MEMPLUG")
+    if subprocess.run([DEB_PYTHON, "-c", "import prometheus_client"],
+                      stderr=subprocess.DEVNULL).returncode:
+        missing.append("python3-prometheus-client")
+    if missing:
+        if CI:
+            raise AssertionError("CI=true and missing: %s" % ", ".join(missing))
+        raise unittest.SkipTest("missing: %s" % ", ".join(missing))
+
+
+def export(root, outdir):
+    """Run the exporter on a tree; return (exit status, .prom text)."""
+    env = dict(os.environ, MEMPLUG_SYSFS_ROOT=root)
+    p = subprocess.run([DEB_PYTHON, EXPORTER, "--directory", outdir,
+                        "--memplug", MEMPLUG], env=env, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=120)
+    with open(os.path.join(outdir, "memplug.prom")) as f:
+        return p.returncode, f.read()
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value} from exposition text."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$', line)
+        assert m, line
+        labels = frozenset(re.findall(r'([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        out[(m.group(1), labels)] = float(m.group(4))
+    return out
+
+
+def series_names(text):
+    return {name for name, _ in samples(text)}
+
+
+def memplug_list(root):
+    p = subprocess.run([MEMPLUG, "--sysfs-root", root, "list"],
+                       stdout=subprocess.PIPE, universal_newlines=True, timeout=60)
+    return p.returncode, (json.loads(p.stdout) if p.returncode == 0 else None)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_json(url, timeout=5):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return json.loads(r.read().decode())
+
+
+class Exporter(unittest.TestCase):
+    def setUp(self):
+        need("promtool")
+        self.tmp = tempfile.mkdtemp(prefix="memplug-mon-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def tree(self, name):
+        return st.build(name).write(os.path.join(self.tmp, "trees", name))
+
+    def outdir(self, name):
+        d = os.path.join(self.tmp, "out", name)
+        os.makedirs(d)
+        return d
+
+    def promtool(self, text):
+        p = subprocess.run(["promtool", "check", "metrics"], input=text,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True, timeout=60)
+        return p.returncode, p.stdout
+
+    def test_every_fixture(self):
+        for name in fixture_names():
+            with self.subTest(fixture=name):
+                root = self.tree(name)
+                rc, text = export(root, self.outdir(name))
+                prc, lint = self.promtool(text)
+                self.assertEqual(prc, 0, "%s: promtool: %s\n%s" % (name, lint, text))
+                lrc, j = memplug_list(root)
+                s = samples(text)
+                ok = s[("memplug_list_success", frozenset())]
+                if lrc != 0:
+                    self.assertEqual((rc, ok), (1, 0.0), name)
+                    self.assertNotIn("memplug_memory_blocks", series_names(text))
+                    continue
+                self.assertEqual((rc, ok), (0, 1.0), name)
+                self.check_values(j, s, name)
+
+    def check_values(self, j, s, name):
+        blocks = {}
+        for (n, labels), v in s.items():
+            if n == "memplug_memory_blocks":
+                src = dict(labels)["source"]
+                st_ = dict(labels)["state"]
+                blocks.setdefault(src, {}).setdefault(st_, 0)
+                blocks[src][st_] += v
+        for src in j["sources"]:
+            got = blocks.get(src["source"], {})
+            self.assertEqual(sum(got.values()), src["total_memblocks"], (name, src["source"]))
+            self.assertEqual(got.get("online", 0), src["online_memblocks"], (name, src["source"]))
+            for state, count in src["states"].items():
+                self.assertEqual(got.get(state, 0), count, (name, src["source"], state))
+            self.assertEqual(s[("memplug_source_memmap_bytes",
+                                frozenset({("source", src["source"])}))],
+                             src["memmap_bytes"], name)
+            self.assertIn(("memplug_source_memmap_info",
+                           frozenset({("source", src["source"]),
+                                      ("location", src["memmap_location"] or ""),
+                                      ("basis", src["memmap_basis"] or "")})), s, name)
+        self.assertEqual(sum(sum(b.values()) for b in blocks.values()),
+                         j["summary"]["total_memblocks"], name)
+        caps = j["system"]["capabilities"]
+        for k, v in caps.items():
+            if isinstance(v, bool):
+                self.assertEqual(s[("memplug_capability", frozenset({("capability", k)}))],
+                                 float(v), (name, k))
+        info = [dict(lb) for n, lb in s if n == "memplug_system_info"]
+        self.assertEqual(len(info), 1)
+        self.assertEqual(info[0]["online_path"], j["system"]["online_path"])
+        # node_exporter's meminfo/zoneinfo collectors give these already
+        for n in series_names("\n".join("%s 0" % x for x, _ in s)):
+            self.assertNotRegex(n, r"zone_pages|mem_total|present|managed")
+
+    def test_failure_is_never_a_stale_success(self):
+        root = self.tree("vm-small")
+        out = self.outdir("stale")
+        rc, text = export(root, out)
+        self.assertEqual(rc, 0)
+        ts = samples(text)[("memplug_list_last_success_timestamp_seconds", frozenset())]
+        self.assertLessEqual(abs(ts - time.time()), 60)
+        # the memory blocks vanish: memplug list fails
+        shutil.rmtree(os.path.join(root, "sys/devices/system/memory"))
+        rc, text = export(root, out)
+        self.assertEqual(rc, 1)
+        self.assertEqual(self.promtool(text)[0], 0, text)
+        s = samples(text)
+        self.assertEqual(s[("memplug_list_success", frozenset())], 0.0)
+        self.assertEqual(s[("memplug_list_last_success_timestamp_seconds", frozenset())], ts)
+        self.assertEqual(series_names(text), {"memplug_build_info", "memplug_list_success",
+                                              "memplug_list_last_success_timestamp_seconds"})
+        self.assertEqual(os.listdir(out), ["memplug.prom"], "temp file left behind")
+        # a failure with no earlier file: no timestamp at all
+        rc, text = export(root, self.outdir("fresh"))
+        self.assertEqual(rc, 1)
+        self.assertNotIn("memplug_list_last_success_timestamp_seconds", text)
+
+    def test_basis_change_keeps_the_series(self):
+        """memmap_basis moves from predicted to observed: the bytes series
+        keeps its labels; only the _info series changes."""
+        root = self.tree("vm-small")
+        p = subprocess.run([MEMPLUG, "--sysfs-root", root, "list", "-M"],
+                           stdout=subprocess.PIPE, universal_newlines=True, check=True)
+        j = json.loads(p.stdout)
+        runs = []
+        for basis in ("predicted", "observed"):
+            for src in j["sources"]:
+                src["memmap_basis"] = basis
+            path = os.path.join(self.tmp, "list-%s.json" % basis)
+            with open(path, "w") as f:
+                json.dump(j, f)
+            stub = os.path.join(self.tmp, "memplug-%s" % basis)
+            with open(stub, "w") as f:
+                f.write('#!/bin/sh\n[ "$1" = --version ] && { echo 0.1.0; exit; }\n'
+                        'cat %s\n' % path)
+            os.chmod(stub, 0o755)
+            out = self.outdir(basis)
+            subprocess.run([DEB_PYTHON, EXPORTER, "--directory", out, "--memplug", stub],
+                           check=True, timeout=60)
+            with open(os.path.join(out, "memplug.prom")) as f:
+                runs.append(samples(f.read()))
+
+        def only(s, name):
+            return {k: v for k, v in s.items() if k[0] == name}
+        bytes_a = only(runs[0], "memplug_source_memmap_bytes")
+        self.assertTrue(bytes_a)
+        self.assertEqual(bytes_a, only(runs[1], "memplug_source_memmap_bytes"))
+        info_a = only(runs[0], "memplug_source_memmap_info")
+        info_b = only(runs[1], "memplug_source_memmap_info")
+        self.assertEqual(len(info_a), len(info_b))
+        self.assertFalse(set(info_a) & set(info_b))
+        self.assertEqual({dict(k[1])["basis"] for k in info_b}, {"observed"})
+
+    def test_unknown_format_version_is_a_failure(self):
+        root = self.tree("vm-small")
+        p = subprocess.run([MEMPLUG, "--sysfs-root", root, "list", "-M"],
+                           stdout=subprocess.PIPE, universal_newlines=True, check=True)
+        j = json.loads(p.stdout)
+        self.assertEqual(j["format_version"], 1)
+        j["format_version"] = 2
+        path = os.path.join(self.tmp, "list-v2.json")
+        with open(path, "w") as f:
+            json.dump(j, f)
+        stub = os.path.join(self.tmp, "memplug-v2")
+        with open(stub, "w") as f:
+            f.write('#!/bin/sh\n[ "$1" = --version ] && { echo 9.0; exit; }\ncat %s\n' % path)
+        os.chmod(stub, 0o755)
+        out = self.outdir("v2")
+        r = subprocess.run([DEB_PYTHON, EXPORTER, "--directory", out, "--memplug", stub],
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("format_version 2", r.stderr)
+        with open(os.path.join(out, "memplug.prom")) as f:
+            s = samples(f.read())
+        self.assertEqual(s[("memplug_list_success", frozenset())], 0.0)
+
+    def dashboard_exprs(self, panels_only=False):
+        with open(DASHBOARD) as f:
+            d = json.load(f)
+        exprs = []
+        for p in d["panels"]:
+            for t in p.get("targets", []):
+                exprs.append(t["expr"])
+        for v in [] if panels_only else d.get("templating", {}).get("list", []):
+            q = v.get("query")
+            if isinstance(q, dict):
+                exprs.append(q["query"])
+        return exprs
+
+    def test_dashboard_names_only_emitted_series(self):
+        emitted = set()
+        for name in ("vm-small", "cxl-host", "cxl-host-parallel", "states", "dimm-virtio"):
+            emitted |= series_names(export(self.tree(name), self.outdir(name))[1])
+        funcs = {"sum", "min", "max", "avg", "count", "by", "on", "without", "ignoring",
+                 "group_left", "group_right", "time", "label_values", "rate", "and",
+                 "or", "unless", "bool", "offset"}
+        exprs = self.dashboard_exprs()
+        self.assertGreaterEqual(len(exprs), 5)
+        used = set()
+        for e in exprs:
+            x = re.sub(r'"(?:[^"\\]|\\.)*"', '""', e)          # strings
+            x = re.sub(r'\{[^}]*\}', '', x)                     # label matchers
+            x = re.sub(r'\b(by|on|without|ignoring|group_left|group_right)\s*\([^)]*\)',
+                       r'\1', x)                                # label lists
+            x = re.sub(r'label_values\(([a-z_:]+),\s*[a-z_]+\)', r'\1', x)
+            for tok in re.findall(r'[a-zA-Z_:][a-zA-Z0-9_:]*', x):
+                if tok in funcs:
+                    continue
+                self.assertIn(tok, emitted, "dashboard query names %s: %s" % (tok, e))
+                used.add(tok)
+        self.assertIn("memplug_source_memmap_info", used)
+        self.assertIn("memplug_memory_blocks", used)
+
+
+def fixture_names():
+    p = subprocess.run([sys.executable, os.path.join(SRC, "tests/unit/sysfs_tree.py"),
+                        "--list"], stdout=subprocess.PIPE, universal_newlines=True,
+                       check=True)
+    return [ln.split()[0] for ln in p.stdout.splitlines() if ln and not ln[0].isspace()]
+
+
+class LiveScrape(unittest.TestCase):
+    """A real node_exporter (textfile collector only) and a real Prometheus
+    scraping it every second, on 127.0.0.1, bounded by DEADLINE."""
+
+    def setUp(self):
+        need(NODE_EXPORTER, "prometheus")
+        self.tmp = tempfile.mkdtemp(prefix="memplug-live-")
+        self.procs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, argv, log):
+        f = open(os.path.join(self.tmp, log), "w")
+        p = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, cwd=self.tmp)
+        f.close()
+        self.procs.append(p)
+        return p
+
+    def log(self, name):
+        with open(os.path.join(self.tmp, name)) as f:
+            return f.read()[-3000:]
+
+    def wait_for(self, what, fn, deadline):
+        last = None
+        while time.monotonic() < deadline:
+            for p in self.procs:
+                self.assertIsNone(p.poll(), "%s exited: %s" % (
+                    p.args[0], self.log("ne.log") + self.log("prom.log")))
+            try:
+                r = fn()
+                if r:
+                    return r
+            except OSError as e:
+                last = e
+            time.sleep(0.5)
+        self.fail("timeout waiting for %s (%s)\n%s" % (what, last, self.log("prom.log")))
+
+    def test_prometheus_scrapes_memplug_series(self):
+        deadline = time.monotonic() + DEADLINE
+        root = st.build("cxl-host").write(os.path.join(self.tmp, "tree"))
+        textdir = os.path.join(self.tmp, "textfile")
+        os.makedirs(textdir)
+        rc, text = export(root, textdir)
+        self.assertEqual(rc, 0, text)
+        j = memplug_list(root)[1]
+
+        ne_port, prom_port = free_port(), free_port()
+        self.start([NODE_EXPORTER, "--web.listen-address=127.0.0.1:%d" % ne_port,
+                    "--collector.disable-defaults", "--collector.textfile",
+                    "--collector.textfile.directory=" + textdir], "ne.log")
+        cfg = os.path.join(self.tmp, "prometheus.yml")
+        with open(cfg, "w") as f:
+            json.dump({"global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                       "scrape_configs": [{"job_name": "node",
+                                           "static_configs": [{"targets": [
+                                               "127.0.0.1:%d" % ne_port]}]}]}, f)
+        self.start(["prometheus", "--config.file=" + cfg,
+                    "--storage.tsdb.path=" + os.path.join(self.tmp, "tsdb"),
+                    "--web.listen-address=127.0.0.1:%d" % prom_port,
+                    "--web.enable-lifecycle"], "prom.log")
+        api = "http://127.0.0.1:%d/api/v1/" % prom_port
+
+        def query(q):
+            r = http_json(api + "query?" + urllib.parse.urlencode({"query": q}))
+            self.assertEqual(r["status"], "success", r)
+            return r["data"]["result"]
+
+        # node_exporter serves the file
+        body = self.wait_for("node_exporter", lambda: urllib.request.urlopen(
+            "http://127.0.0.1:%d/metrics" % ne_port, timeout=5).read().decode(), deadline)
+        self.assertRegex(body, r"(?m)^memplug_list_success 1$")
+        self.assertRegex(body, r"(?m)^node_textfile_scrape_error 0$")
+        # Prometheus scraped it
+        res = self.wait_for("memplug series in Prometheus",
+                            lambda: query("memplug_memory_blocks"), deadline)
+        got = {}
+        for r in res:
+            self.assertEqual(r["metric"]["job"], "node")
+            got.setdefault(r["metric"]["source"], 0)
+            got[r["metric"]["source"]] += int(r["value"][1])
+        self.assertEqual(got, {s["source"]: s["total_memblocks"] for s in j["sources"]})
+        self.assertEqual(query("memplug_list_success")[0]["value"][1], "1")
+        online = {r["metric"]["source"]: int(r["value"][1]) for r in query(
+            'sum by (source) (memplug_memory_blocks{state="online"})')}
+        self.assertEqual(online, {s["source"]: s["online_memblocks"] for s in j["sources"]})
+        # the dashboard's memmap panel: self vs node RAM
+        self_bytes = sum(s["memmap_bytes"] for s in j["sources"]
+                         if s["memmap_location"] == "self")
+        node_bytes = sum(s["memmap_bytes"] for s in j["sources"]
+                         if (s["memmap_location"] or "").startswith("node:"))
+        self.assertGreater(self_bytes, 0)
+        exprs = Exporter.dashboard_exprs(self, panels_only=True)
+        for e in exprs:
+            q = e.replace("$instance", ".*")
+            r = query(q)
+            self.assertTrue(r, "dashboard query returns nothing: " + q)
+            if 'location="self"' in e:
+                self.assertEqual(float(r[0]["value"][1]), self_bytes, e)
+            if 'location=~"node:.*"' in e:
+                self.assertEqual(float(r[0]["value"][1]), node_bytes, e)
+        self.assertLess(time.monotonic(), deadline)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
