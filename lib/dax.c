@@ -249,20 +249,33 @@ MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
  * The path that parallel deferred onlining speeds up: the kernel onlines
  * the whole range inside one add_memory call when auto_online_blocks says
  * so.  SIGINT and SIGTERM are held while the setting is changed so that it
- * is always restored; completion is a node MemTotal that stops changing.
+ * is always restored; against SIGKILL (OOM killer, a stop timeout) the
+ * original value is journaled durably first, and the next memplug that
+ * takes the lock restores it (memplug_lock).  Completion is a node
+ * MemTotal that stops changing.
  */
 MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 						 enum memplug_online_type type)
 {
 	struct memplug_ctx *ctx = src->ctx;
 	char *path = root_path(ctx, SYSFS_MEMORY "/auto_online_blocks");
-	char *saved = path ? read_text(ctx, path) : NULL;
+	char *saved = journal_aob_pending(ctx);
 	sigset_t hold, old;
 	long long last = -2, cur;
 	int rc, stable = 0, polls = 0;
+	bool restored = false;
 
+	/* a leftover journal holds the true original, not what reads now */
+	if (!saved && path)
+		saved = read_text(ctx, path);
 	if (!saved) {
 		rc = set_error(ctx, errno, "cannot read %s", path ? path : "");
+		free(path);
+		return rc;
+	}
+	rc = journal_aob_save(ctx, saved);
+	if (rc) {
+		free(saved);
 		free(path);
 		return rc;
 	}
@@ -274,11 +287,16 @@ MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 	rc = write_text(ctx, path, memplug_online_type_name(type));
 	if (rc) {
 		rc = set_error(ctx, -rc, "write %s", path);
+		restored = true; /* unchanged */
 	} else {
 		rc = memplug_dax_enable_ram(src);
-		if (write_text(ctx, path, saved))
+		restored = !write_text(ctx, path, saved);
+		if (!restored)
 			err(ctx, "could not restore %s to %s\n", path, saved);
 	}
+	/* the journal goes only once the original is back */
+	if (restored)
+		journal_aob_clear(ctx);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(saved);
 	free(path);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1
 /* Block state writes: online in a zone, offline with retries and a bound. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -255,13 +256,19 @@ MEMPLUG_EXPORT void memplug_batch_release(struct memplug_batch *batch)
 MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,
 						     long long nr_kernel_pages)
 {
-	long long movable = node->zones[MEMPLUG_ZONE_MOVABLE].present;
-	long long kernel = node->zones[MEMPLUG_ZONE_DMA].present +
-			   node->zones[MEMPLUG_ZONE_DMA32].present +
-			   node->zones[MEMPLUG_ZONE_NORMAL].present -
-			   nr_kernel_pages;
+	const struct memplug_zone_pages *z = node->zones;
+	long long movable = z[MEMPLUG_ZONE_MOVABLE].present, kernel, pct;
 
+	/* numbers from zoneinfo: beyond a long long is beyond any limit */
+	if (__builtin_add_overflow(z[MEMPLUG_ZONE_DMA].present,
+				   z[MEMPLUG_ZONE_DMA32].present, &kernel) ||
+	    __builtin_add_overflow(kernel, z[MEMPLUG_ZONE_NORMAL].present,
+				   &kernel) ||
+	    __builtin_sub_overflow(kernel, nr_kernel_pages, &kernel))
+		return -1;
 	if (kernel <= 0)
 		return movable > 0 ? -1 : 0;
-	return (long)(movable * 100 / kernel);
+	if (__builtin_mul_overflow(movable, 100, &pct))
+		return LONG_MAX;
+	return (long)(pct / kernel);
 }

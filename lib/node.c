@@ -6,11 +6,37 @@
 #include <string.h>
 #include "private.h"
 
+/*
+ * "Node 0 MemTotal:       16303104 kB" somewhere in @text: the bytes, or -1
+ * when absent, malformed or beyond what a long long holds.
+ */
+long long meminfo_total_parse(const char *text)
+{
+	const char *p = text;
+	long long kb, bytes;
+	char *end;
+
+	while (p && (p = strstr(p, "MemTotal:"))) {
+		p += 9;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		kb = strtoll(p, &end, 10);
+		if (errno || strncmp(end, " kB", 3) ||
+		    __builtin_mul_overflow(kb, 1024, &bytes))
+			return -1;
+		return bytes;
+	}
+	return -1;
+}
+
 long long node_meminfo_total(struct memplug_ctx *ctx, int id)
 {
 	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", id);
 	char line[256];
-	long long kb = -1;
+	long long bytes = -1;
 	FILE *f;
 
 	f = path ? fopen(path, "re") : NULL;
@@ -18,19 +44,13 @@ long long node_meminfo_total(struct memplug_ctx *ctx, int id)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "MemTotal:");
-
-		if (p) {
-			char *end;
-
-			kb = strtoll(p + 9, &end, 10);
-			if (end == p + 9 || kb < 0)
-				kb = -1;
+		if (strstr(line, "MemTotal:")) {
+			bytes = meminfo_total_parse(line);
 			break;
 		}
 	}
 	fclose(f);
-	return kb < 0 ? -1 : kb * 1024;
+	return bytes;
 }
 
 static int cmp_node(const void *a, const void *b)
@@ -44,17 +64,11 @@ static int cmp_node(const void *a, const void *b)
  * "Node 0, zone   Normal" starts a zone; its "spanned", "present" and
  * "managed" lines follow before the next header.
  */
-static void scan_zoneinfo(struct memplug_ctx *ctx)
+void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f)
 {
-	char *path = root_path(ctx, "proc/zoneinfo");
 	struct memplug_zone_pages *pages = NULL;
 	char line[512];
-	FILE *f;
 
-	f = path ? fopen(path, "re") : NULL;
-	free(path);
-	if (!f)
-		return;
 	while (fgets(line, sizeof(line), f)) {
 		char zone[32], key[32];
 		long long val;
@@ -72,7 +86,8 @@ static void scan_zoneinfo(struct memplug_ctx *ctx)
 			}
 			continue;
 		}
-		if (!pages || sscanf(line, " %31s %lld", key, &val) != 2)
+		if (!pages || sscanf(line, " %31s %lld", key, &val) != 2 ||
+		    val < 0)
 			continue;
 		if (!strcmp(key, "spanned"))
 			pages->spanned = val;
@@ -81,6 +96,18 @@ static void scan_zoneinfo(struct memplug_ctx *ctx)
 		else if (!strcmp(key, "managed"))
 			pages->managed = val;
 	}
+}
+
+static void scan_zoneinfo(struct memplug_ctx *ctx)
+{
+	char *path = root_path(ctx, "proc/zoneinfo");
+	FILE *f;
+
+	f = path ? fopen(path, "re") : NULL;
+	free(path);
+	if (!f)
+		return;
+	zoneinfo_parse(ctx, f);
 	fclose(f);
 }
 

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <sys/types.h>
 #include "libmemplug.h"
 
 #define MEMPLUG_EXPORT __attribute__((visibility("default")))
@@ -204,11 +205,47 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 				  enum memplug_source_type type);
 int source_add_block(struct memplug_source *source,
 		     struct memplug_block *block);
+/* device.c: the whole blocks of the byte range [start, end] (also fuzzed) */
+void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end);
 
+/* rundir.c: <root>/run/memplug, no symlinks, fixed modes */
+int run_dir_open(struct memplug_ctx *ctx, bool create);
+bool run_dir_exists(struct memplug_ctx *ctx);
+char *run_read(struct memplug_ctx *ctx, const char *name);
+int run_write(struct memplug_ctx *ctx, const char *name, const char *text,
+	      mode_t mode, bool durable);
+int run_remove(struct memplug_ctx *ctx, const char *name);
+/* the journal of auto_online_blocks around the kernel-auto path */
+int journal_aob_save(struct memplug_ctx *ctx, const char *original);
+int journal_aob_clear(struct memplug_ctx *ctx);
+char *journal_aob_pending(struct memplug_ctx *ctx);
+int journal_aob_repair(struct memplug_ctx *ctx);
+
+/* block.c parsers (also fuzzed): a block's state, its directory name */
+enum memplug_block_state block_state_parse(const char *text);
+bool block_name_id(const char *name, unsigned long *id);
 int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
 uint64_t now_ns(void);
 /* MemTotal of nodeN/meminfo in bytes, -1 when unreadable */
 long long node_meminfo_total(struct memplug_ctx *ctx, int id);
+/* node.c parser (also fuzzed): MemTotal in a meminfo text, bytes or -1 */
+long long meminfo_total_parse(const char *text);
+
+/*
+ * Parsers of kernel text, pure or on a stream, that the fuzz targets in
+ * tests/fuzz call directly.
+ */
+/* node.c: the zone page counts of /proc/zoneinfo into ctx->nodes */
+void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f);
+/* iomem.c: one line "  start-end : name"; the ranges into ctx->iomem */
+bool iomem_parse_line(char *line, int *depth, uint64_t *start, uint64_t *end,
+		      char **name);
+int iomem_parse(struct memplug_ctx *ctx, FILE *f);
+/* kernel.c: the value of key= in a command line; of "key N" in vmstat;
+ * whether a kallsyms stream defines @symbol */
+const char *cmdline_param(const char *cmdline, const char *key);
+long long vmstat_value(const char *vmstat, const char *key);
+bool kallsyms_fd_has(int fd, const char *symbol);
 
 unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
 
