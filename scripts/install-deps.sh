@@ -22,14 +22,37 @@ PKGS=(
 	libdaxctl-dev libndctl-dev libcxl-dev libkmod-dev libjson-c-dev uuid-dev
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
 	ndctl daxctl util-linux jq strace python3
+	clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list
-BACKPORTS_LINE='deb http://deb.debian.org/debian bookworm-backports main'
+
+# On a fresh machine apt-daily may hold the dpkg lock: wait for it.
+APT=(apt-get -o DPkg::Lock::Timeout=600)
+
+# The Debian mirror this machine already uses (one-line or deb822 sources),
+# never a hard-coded host.
+debian_mirror() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\)[[:space:]]\+bookworm[[:space:]].*/\2/p' "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '/^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ { print u }' "$f"
+	done
+}
+mirror="$(debian_mirror | head -1)"
+if [ -z "$mirror" ]; then
+	echo "install-deps.sh: no bookworm mirror in /etc/apt/sources.list*" >&2
+	exit 1
+fi
+BACKPORTS_LINE="deb $mirror bookworm-backports main"
 
 updated=0
 apt_update() {
 	if [ "$updated" -eq 0 ]; then
-		apt-get update -q
+		"${APT[@]}" update -q
 		updated=1
 	fi
 }
@@ -44,7 +67,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "install-deps.sh: installing ${missing[*]}"
 	apt_update
-	apt-get install -y -q --no-install-recommends "${PKGS[@]}"
+	"${APT[@]}" install -y -q --no-install-recommends "${PKGS[@]}"
 fi
 
 # bookworm-backports for QEMU >= 10.
@@ -61,7 +84,7 @@ major="$(qemu_major || true)"
 if [ -z "$major" ] || [ "$major" -lt 10 ]; then
 	echo "install-deps.sh: installing QEMU from bookworm-backports (have: ${major:-none})"
 	apt_update
-	apt-get install -y -q -t bookworm-backports --no-install-recommends qemu-system-x86
+	"${APT[@]}" install -y -q -t bookworm-backports --no-install-recommends qemu-system-x86
 	major="$(qemu_major || true)"
 fi
 echo "install-deps.sh: done (qemu major ${major:-?})"
