@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What reconfigure, online and offline share: targets, per-target reports
- * (one JSON shape for all three), and the block phases with their safety
- * checks.
+ * What reconfigure, online and offline share: options and the run loop
+ * (action.c), per-target reports in one JSON shape (report.c), targets
+ * (target.c), and the block phases with their safety checks (phase.c).
  */
 #ifndef _MEMPLUG_ACTION_H_
 #define _MEMPLUG_ACTION_H_
@@ -26,21 +26,38 @@ struct action_opts {
 		.order = MEMPLUG_ORDER_DEFAULT, .timeout_s = 120, .wait_s = 30 \
 	}
 
-/* parse the shared options; returns 1 when @name is not one of them */
-int action_option(struct action_opts *o, const char *cmd, const char *name,
+/*
+ * The options reconfigure, online and offline share: the first entries of
+ * each command's option table, bound by this enum (a command numbers its
+ * own options from NR_ACTION_OPTIONS on), never by position.
+ */
+enum action_option {
+	OPT_ZONE,
+	OPT_ORDER,
+	OPT_DRY_RUN,
+	OPT_FORCE,
+	OPT_TIMEOUT,
+	OPT_WAIT,
+	NR_ACTION_OPTIONS,
+};
+
+#define ACTION_CLI_OPTIONS                                                    \
+	[OPT_ZONE] = { "zone", 'z', "ZONE",                                   \
+		       "movable (default), normal or auto" },                 \
+	[OPT_ORDER] = { "order", 0, "ORDER",                                  \
+			"block order: descending, ascending, hole-first, "    \
+			"default" },                                          \
+	[OPT_DRY_RUN] = { "dry-run", 0, NULL,                                 \
+			  "print the plan, change nothing" },                 \
+	[OPT_FORCE] = { "force", 'f', NULL, "do what safety checks refuse" }, \
+	[OPT_TIMEOUT] = { "timeout", 't', "SECONDS",                          \
+			  "bound for offlining (default 120)" },              \
+	[OPT_WAIT] = { "wait", 'w', "SECONDS",                                \
+		       "wait for another memplug (default 30)" }
+
+/* parse shared option @index; returns 1 when it is not a shared one */
+int action_option(struct action_opts *o, const char *cmd, int index,
 		  const char *arg);
-#define ACTION_CLI_OPTIONS                                                     \
-	{ "zone", 'z', "ZONE", "movable (default), normal or auto" },          \
-		{ "order", 0, "ORDER",                                         \
-		  "block order: descending, ascending, hole-first, default" }, \
-		{ "dry-run", 0, NULL, "print the plan, change nothing" },      \
-		{ "force", 'f', NULL, "do what safety checks refuse" },        \
-		{ "timeout", 't', "SECONDS",                                   \
-		  "bound for offlining (default 120)" },                       \
-	{                                                                      \
-		"wait", 'w', "SECONDS",                                        \
-			"wait for another memplug (default 30)"                \
-	}
 
 /* one target's entry in the "targets" array */
 struct report {
@@ -55,6 +72,7 @@ struct report {
 	bool changed;
 };
 
+/* ---- report.c ---- */
 void report_init(struct report *r, const char *target);
 void report_step(struct report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -72,6 +90,7 @@ struct target {
 	unsigned long first, last; /* a block list */
 };
 
+/* ---- target.c ---- */
 /* resolves @name against the scanned model; a failure ends the report */
 int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
 		 struct target *t);
@@ -88,7 +107,7 @@ struct memplug_source *target_source(struct memplug_ctx *ctx,
 struct json_object *target_state(struct memplug_ctx *ctx,
 				 const struct target *t);
 
-/*
+/* ---- phase.c ----
  * Phases over a set of blocks, with reports.  Each returns EXIT_OK, or the
  * exit code of the failure after recording it in @r.
  */
@@ -107,7 +126,8 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 		 const struct action_opts *o, enum memplug_op op);
 
-/* lock, run @fn per target, print one JSON object, return the exit code */
+/* ---- action.c ----
+ * lock, run @fn per target, print one JSON object, return the exit code */
 typedef int (*action_fn)(struct memplug_ctx *ctx, struct report *r,
 			 const char *name, const struct action_opts *o,
 			 void *data);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "memplug.h"
+#include "builtin.h"
 
 struct list_opts {
 	bool devices;
@@ -74,15 +74,6 @@ static int list_option(int index, const char *arg, void *data)
 	return 0;
 }
 
-static bool source_matches_device(struct memplug_source *src, const char *name)
-{
-	const char *ns = memplug_source_get_namespace(src);
-	const char *region = memplug_source_get_region(src);
-
-	return !strcmp(memplug_source_get_name(src), name) ||
-	       (ns && !strcmp(ns, name)) || (region && !strcmp(region, name));
-}
-
 static bool block_matches(struct memplug_block *block,
 			  const struct list_opts *o)
 {
@@ -98,7 +89,7 @@ static bool block_matches(struct memplug_block *block,
 			return false;
 		}
 	}
-	if (o->device && (!src || !source_matches_device(src, o->device)))
+	if (o->device && (!src || !memplug_source_has_name(src, o->device)))
 		return false;
 	if (o->devices &&
 	    (!src || memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX))
@@ -113,7 +104,7 @@ static bool source_matches(struct memplug_source *src,
 
 	if (o->devices && memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)
 		return false;
-	if (o->device && !source_matches_device(src, o->device))
+	if (o->device && !memplug_source_has_name(src, o->device))
 		return false;
 	if (o->node < 0 && o->zone == MEMPLUG_NR_ZONES)
 		return true;
@@ -124,17 +115,6 @@ static bool source_matches(struct memplug_source *src,
 		if (block_matches(memplug_source_get_block(src, i), o))
 			return true;
 	return false;
-}
-
-static struct json_object *zone_counts(unsigned long counts[])
-{
-	struct json_object *obj = json_object_new_object();
-	int z;
-
-	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
-		json_object_object_add(obj, memplug_zone_name(z),
-				       json_object_new_int64(counts[z]));
-	return obj;
 }
 
 static struct json_object *system_json(struct memplug_ctx *ctx,
@@ -230,7 +210,7 @@ static struct json_object *summary_json(struct memplug_ctx *ctx,
 			zones[memplug_block_get_zone(block)]++;
 		memplug_source_get_memmap(src, &m);
 		if (memplug_source_get_type(src) != MEMPLUG_SOURCE_BOOT)
-			memmap[m.location] += bs / 64;
+			memmap[m.location] += memplug_get_memmap_size(ctx, bs);
 	}
 	json_object_object_add(sum, "total_memblocks",
 			       json_object_new_int64(total));
@@ -248,7 +228,7 @@ static struct json_object *summary_json(struct memplug_ctx *ctx,
 	json_object_object_add(sum, "online_bytes",
 			       json_size(states[MEMPLUG_BLOCK_ONLINE] * bs,
 					 o->human));
-	json_object_object_add(sum, "zones", zone_counts(zones));
+	json_object_object_add(sum, "zones", json_zone_counts(zones));
 	json_object_object_add(sum, "hotplug_memmap_self_bytes",
 			       json_size(memmap[MEMPLUG_MEMMAP_SELF],
 					 o->human));
@@ -316,115 +296,6 @@ static struct json_object *nodes_json(struct memplug_ctx *ctx,
 		json_object_array_add(arr, obj);
 	}
 	return arr;
-}
-
-static struct json_object *memmap_location_json(const struct memplug_memmap *m)
-{
-	char buf[32];
-
-	switch (m->location) {
-	case MEMPLUG_MEMMAP_SELF:
-		return json_object_new_string("self");
-	case MEMPLUG_MEMMAP_NODE:
-		if (m->node < 0)
-			return json_object_new_string("unknown");
-		snprintf(buf, sizeof(buf), "node:%d", m->node);
-		return json_object_new_string(buf);
-	default:
-		return json_object_new_string("unknown");
-	}
-}
-
-static struct json_object *source_json(struct memplug_source *src,
-				       const struct list_opts *o)
-{
-	struct json_object *obj = json_object_new_object(), *states, *nodes;
-	unsigned long zones[MEMPLUG_NR_ZONES], i,
-		n = memplug_source_get_nr_blocks(src);
-	bool dax = memplug_source_get_type(src) == MEMPLUG_SOURCE_DAX;
-	int knob = memplug_source_get_memmap_knob(src);
-	int target = memplug_source_get_target_node(src);
-	char seen[1024] = { 0 };
-	struct memplug_memmap m;
-	int z, s;
-
-	json_object_object_add(
-		obj, "source",
-		json_object_new_string(memplug_source_get_name(src)));
-	json_object_object_add(obj, "type",
-			       json_object_new_string(memplug_source_type_name(
-				       memplug_source_get_type(src))));
-	json_object_object_add(obj, "mode",
-			       json_object_new_string(memplug_mode_name(
-				       memplug_source_get_mode(src))));
-	json_object_object_add(
-		obj, "size", json_size(memplug_source_get_size(src), o->human));
-	json_object_object_add(obj, "target_node",
-			       json_int_or_null(target, dax && target >= 0));
-	json_object_object_add(obj, "memmap_on_memory_knob",
-			       json_int_or_null(knob, dax && knob >= 0));
-	json_object_object_add(
-		obj, "namespace",
-		json_string_or_null(memplug_source_get_namespace(src)));
-	json_object_object_add(
-		obj, "region",
-		json_string_or_null(memplug_source_get_region(src)));
-	json_object_object_add(
-		obj, "first_block",
-		json_int_or_null(n ? memplug_block_get_id(
-					     memplug_source_get_block(src, 0)) :
-				     0,
-				 n > 0));
-	json_object_object_add(
-		obj, "last_block",
-		json_int_or_null(
-			n ? memplug_block_get_id(
-				    memplug_source_get_block(src, n - 1)) :
-			    0,
-			n > 0));
-	json_object_object_add(obj, "total_memblocks",
-			       json_object_new_int64(n));
-	json_object_object_add(obj, "online_memblocks",
-			       json_object_new_int64(memplug_source_count_state(
-				       src, MEMPLUG_BLOCK_ONLINE)));
-	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
-		zones[z] = memplug_source_count_zone(src, z);
-	json_object_object_add(obj, "zones", zone_counts(zones));
-	states = json_object_new_object();
-	for (s = MEMPLUG_BLOCK_ONLINE; s < MEMPLUG_BLOCK_UNKNOWN; s++)
-		json_object_object_add(
-			states, memplug_block_state_name(s),
-			json_object_new_int64(
-				memplug_source_count_state(src, s)));
-	json_object_object_add(obj, "states", states);
-	nodes = json_object_new_array();
-	for (i = 0; i < n; i++) {
-		int node = memplug_block_get_node(
-			memplug_source_get_block(src, i));
-
-		if (node < 0 || node >= (int)sizeof(seen) || seen[node])
-			continue;
-		seen[node] = 1;
-		json_object_array_add(nodes, json_object_new_int(node));
-	}
-	json_object_object_add(obj, "nodes", nodes);
-	memplug_source_get_memmap(src, &m);
-	json_object_object_add(obj, "memmap_bytes",
-			       json_size(m.bytes, o->human));
-	json_object_object_add(obj, "memmap_location",
-			       memmap_location_json(&m));
-	json_object_object_add(
-		obj, "memmap_basis",
-		json_object_new_string(m.observed ? "observed" : "predicted"));
-	json_object_object_add(obj, "memmap_reason",
-			       json_object_new_string(m.reason));
-	json_object_object_add(
-		obj, "warning",
-		memplug_source_has_range(src) ?
-			NULL :
-			json_object_new_string(
-				"address range unreadable (needs root): blocks unknown"));
-	return obj;
 }
 
 static struct json_object *namespaces_json(struct memplug_ctx *ctx,
@@ -508,44 +379,6 @@ static struct json_object *regions_json(struct memplug_ctx *ctx,
 	return arr;
 }
 
-static struct json_object *block_json(struct memplug_block *block,
-				      const struct list_opts *o)
-{
-	struct json_object *obj = json_object_new_object();
-	uint64_t start = memplug_block_get_start(block);
-	uint64_t size = memplug_block_get_size(block);
-	struct memplug_source *src = memplug_block_get_source(block);
-	enum memplug_tristate removable = memplug_block_is_removable(block);
-	int node = memplug_block_get_node(block);
-	char range[64];
-
-	snprintf(range, sizeof(range), "0x%016llx-0x%016llx",
-		 (unsigned long long)start,
-		 (unsigned long long)(start + size - 1));
-	json_object_object_add(
-		obj, "block",
-		json_object_new_int64(memplug_block_get_id(block)));
-	json_object_object_add(obj, "range", json_object_new_string(range));
-	json_object_object_add(obj, "start", json_object_new_int64(start));
-	json_object_object_add(obj, "size", json_size(size, o->human));
-	json_object_object_add(obj, "state",
-			       json_object_new_string(memplug_block_state_name(
-				       memplug_block_get_state(block))));
-	json_object_object_add(obj, "node", json_int_or_null(node, node >= 0));
-	json_object_object_add(
-		obj, "zones",
-		json_string_or_null(memplug_block_get_valid_zones(block)));
-	json_object_object_add(obj, "removable",
-			       removable == MEMPLUG_UNKNOWN ?
-				       NULL :
-				       json_object_new_boolean(removable));
-	json_object_object_add(
-		obj, "source",
-		src ? json_object_new_string(memplug_source_get_name(src)) :
-		      NULL);
-	return obj;
-}
-
 /* the printed document, reachable until exit (see the end of cmd_list) */
 static struct json_object *printed;
 
@@ -594,8 +427,8 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	if (!o.summary)
 		memplug_source_foreach(ctx, src)
 			if (source_matches(src, &o))
-				json_object_array_add(sources,
-						      source_json(src, &o));
+				json_object_array_add(
+					sources, json_source(src, o.human));
 	json_object_object_add(root, "sources", sources);
 	json_object_object_add(root, "namespaces",
 			       o.summary ? json_object_new_array() :
@@ -607,8 +440,8 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	if (o.blocks && !o.summary)
 		memplug_block_foreach(ctx, block)
 			if (block_matches(block, &o))
-				json_object_array_add(blocks,
-						      block_json(block, &o));
+				json_object_array_add(
+					blocks, json_block(block, o.human));
 	json_object_object_add(root, "memory_blocks", blocks);
 	json_print(root);
 	/* no json_object_put(): the process ends here, and freeing the

@@ -2,6 +2,7 @@
 /* memplug offline: offline the blocks of system-ram sources or block lists. */
 #include <string.h>
 #include "action.h"
+#include "builtin.h"
 
 static const struct cli_option offline_options[] = {
 	ACTION_CLI_OPTIONS,
@@ -10,7 +11,7 @@ static const struct cli_option offline_options[] = {
 
 static int offline_option(int index, const char *arg, void *data)
 {
-	return action_option(data, "offline", offline_options[index].name, arg);
+	return action_option(data, "offline", index, arg);
 }
 
 static int offline_target(struct memplug_ctx *ctx, struct report *r,

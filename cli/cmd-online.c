@@ -2,6 +2,7 @@
 /* memplug online: online the blocks of system-ram sources or block lists. */
 #include <string.h>
 #include "action.h"
+#include "builtin.h"
 
 static const struct cli_option online_options[] = {
 	ACTION_CLI_OPTIONS,
@@ -10,7 +11,7 @@ static const struct cli_option online_options[] = {
 
 static int online_option(int index, const char *arg, void *data)
 {
-	return action_option(data, "online", online_options[index].name, arg);
+	return action_option(data, "online", index, arg);
 }
 
 static int online_target(struct memplug_ctx *ctx, struct report *r,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "builtin.h"
 
 struct reconfigure_opts {
 	struct action_opts action;
@@ -17,13 +18,7 @@ struct reconfigure_opts {
 };
 
 enum {
-	OPT_ZONE,
-	OPT_ORDER,
-	OPT_DRY_RUN,
-	OPT_FORCE,
-	OPT_TIMEOUT,
-	OPT_WAIT,
-	OPT_MODE,
+	OPT_MODE = NR_ACTION_OPTIONS,
 	OPT_MEMMAP,
 	OPT_NO_MEMMAP,
 	OPT_NO_ONLINE,
@@ -84,15 +79,7 @@ static int reconfigure_option(int index, const char *arg, void *data)
 		o->parallel = index == OPT_PARALLEL;
 		return 0;
 	}
-	return action_option(&o->action, "reconfigure",
-			     reconfigure_options[index].name, arg);
-}
-
-static bool param_on(struct memplug_ctx *ctx)
-{
-	const char *p = memplug_get_memmap_on_memory(ctx);
-
-	return p && (!strcmp(p, "Y") || !strcmp(p, "force") || !strcmp(p, "1"));
+	return action_option(&o->action, "reconfigure", index, arg);
 }
 
 /*
@@ -113,13 +100,14 @@ static int applied(struct memplug_ctx *ctx, struct report *r, int rc)
 static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 			     const char *name, const struct reconfigure_opts *o)
 {
-	struct memplug_namespace *ns;
+	struct memplug_namespace *ns, *found = NULL;
 	const char *mode = NULL;
 	int rc;
 
 	memplug_namespace_foreach(ctx, ns)
 		if (!strcmp(memplug_namespace_get_name(ns), name))
-			mode = memplug_namespace_get_mode(ns);
+			found = ns;
+	mode = found ? memplug_namespace_get_mode(found) : NULL;
 	if (!mode)
 		return 1; /* not a namespace: let target_parse say so */
 	json_object_object_add(r->obj, "namespace_mode",
@@ -136,7 +124,7 @@ static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 		r->result = "planned";
 		return EXIT_OK;
 	}
-	rc = memplug_namespace_to_devdax(ctx, name);
+	rc = memplug_namespace_to_devdax(found);
 	return applied(ctx, r, rc);
 }
 
@@ -144,16 +132,16 @@ static int check_memmap_request(struct memplug_ctx *ctx, struct report *r,
 				struct memplug_source *src,
 				const struct reconfigure_opts *o)
 {
-	int knob = memplug_source_get_memmap_knob(src);
+	enum memplug_tristate knob = memplug_source_get_memmap_knob(src);
 
 	if (o->memmap < 0)
 		return EXIT_OK;
-	if (knob < 0)
+	if (knob == MEMPLUG_UNKNOWN)
 		return report_fail(
 			r, EXIT_REFUSED, "refused",
 			"kernel %s has no dax memmap_on_memory knob (needs 6.9+)",
 			memplug_get_kernel_release(ctx) ?: "");
-	if (o->memmap == 1 && !param_on(ctx))
+	if (o->memmap == 1 && !memplug_has_memmap_on_memory(ctx))
 		return report_fail(
 			r, EXIT_REFUSED, "refused",
 			"kernel booted without memory_hotplug.memmap_on_memory=1: the dax knob has no effect, the memmap would stay in ordinary RAM");
@@ -276,7 +264,7 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 			     const struct reconfigure_opts *o)
 {
 	struct memplug_source *src = target_source(ctx, t);
-	int knob = memplug_source_get_memmap_knob(src);
+	enum memplug_tristate knob = memplug_source_get_memmap_knob(src);
 	int rc;
 
 	rc = check_memmap_request(ctx, r, src, o);

@@ -2,7 +2,7 @@
 /* memplug version */
 #include <stdio.h>
 #include "config.h"
-#include "memplug.h"
+#include "builtin.h"
 
 int cmd_version(int argc, char **argv, struct cli_context *cli)
 {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON output: json-c builds every byte; sizes optionally for humans. */
+#include <errno.h>
 #include <stdio.h>
 #include "memplug.h"
 
@@ -35,10 +36,20 @@ struct json_object *json_string_or_null(const char *text)
 	return text ? json_object_new_string(text) : NULL;
 }
 
+/* the errno of the first failed write of JSON, 0 while none failed */
+static int print_errno;
+
 void json_print(struct json_object *obj)
 {
-	puts(json_object_to_json_string_ext(
+	const char *text = json_object_to_json_string_ext(
 		obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			     JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
+			     JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if ((puts(text) == EOF || fflush(stdout)) && !print_errno)
+		print_errno = errno ? errno : EIO;
+}
+
+int json_print_errno(void)
+{
+	return print_errno;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* What every command of the CLI shares: exit codes, options, errors, JSON. */
 #ifndef _MEMPLUG_CLI_H_
 #define _MEMPLUG_CLI_H_
 
@@ -53,23 +54,21 @@ int cli_parse_long(const char *cmd, const char *option, const char *arg,
 struct json_object *json_size(uint64_t bytes, bool human);
 struct json_object *json_int_or_null(long long val, bool valid);
 struct json_object *json_string_or_null(const char *text);
+/* print @obj on stdout; a failed write is kept for json_print_errno() */
 void json_print(struct json_object *obj);
+/* errno of the first failed json_print(), else 0: main() exits 1 on it */
+int json_print_errno(void);
+
+/* objects.c: one builder per library object */
+struct json_object *json_zone_counts(const unsigned long counts[]);
+/* "self", "node:N" or "unknown" */
+struct json_object *json_memmap_location(const struct memplug_memmap *m);
+struct json_object *json_source(struct memplug_source *src, bool human);
+struct json_object *json_block(struct memplug_block *block, bool human);
 
 struct cli_context {
 	struct memplug_ctx *ctx;
 	int verbose;
 };
-
-struct cli_command {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct cli_context *cli);
-	const char *summary;
-};
-
-int cmd_list(int argc, char **argv, struct cli_context *cli);
-int cmd_reconfigure(int argc, char **argv, struct cli_context *cli);
-int cmd_online(int argc, char **argv, struct cli_context *cli);
-int cmd_offline(int argc, char **argv, struct cli_context *cli);
-int cmd_version(int argc, char **argv, struct cli_context *cli);
 
 #endif /* _MEMPLUG_CLI_H_ */

@@ -112,14 +112,11 @@ void block_zones_set(struct memplug_block *block, char *text)
  */
 void block_zones(struct memplug_block *block)
 {
-	char *path;
-
 	if (block->zones_read)
 		return;
-	path = root_path(block->ctx, SYSFS_MEMORY "/memory%lu/valid_zones",
-			 block->id);
-	block_zones_set(block, path ? read_text(block->ctx, path) : NULL);
-	free(path);
+	block_zones_set(block, read_textf(block->ctx,
+					  SYSFS_MEMORY "/memory%lu/valid_zones",
+					  block->id));
 }
 
 void block_zones_forget(struct memplug_block *block)
@@ -340,6 +337,12 @@ memplug_block_get_by_id(struct memplug_ctx *ctx, unsigned long id)
 		       cmp_block);
 }
 
+MEMPLUG_EXPORT struct memplug_ctx *
+memplug_block_get_ctx(struct memplug_block *block)
+{
+	return block->ctx;
+}
+
 MEMPLUG_EXPORT unsigned long memplug_block_get_id(struct memplug_block *block)
 {
 	return block->id;
@@ -403,20 +406,18 @@ MEMPLUG_EXPORT enum memplug_tristate
 memplug_block_is_removable(struct memplug_block *block)
 {
 	struct memplug_ctx *ctx = block->ctx;
-	char *path, *text;
+	char *text;
 
 	if (block->removable != REMOVABLE_UNREAD)
 		return block->removable;
 	if (ctx->removable != REMOVABLE_UNREAD && removable_is_global(ctx))
 		return block->removable = ctx->removable;
-	path = root_path(ctx, SYSFS_MEMORY "/memory%lu/removable", block->id);
-	text = path ? read_text(ctx, path) : NULL;
+	text = read_textf(ctx, SYSFS_MEMORY "/memory%lu/removable", block->id);
 	block->removable = !text	      ? MEMPLUG_UNKNOWN :
 			   !strcmp(text, "1") ? MEMPLUG_YES :
 			   !strcmp(text, "0") ? MEMPLUG_NO :
 						MEMPLUG_UNKNOWN;
 	free(text);
-	free(path);
 	if (block->removable != MEMPLUG_UNKNOWN)
 		ctx->removable = block->removable;
 	return block->removable;

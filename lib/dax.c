@@ -174,7 +174,7 @@ MEMPLUG_EXPORT int memplug_dax_set_memmap_knob(struct memplug_source *src,
 	if (rc)
 		rc = set_error(ctx, -rc, "%s: write %s", src->name, path);
 	else
-		src->memmap_knob = on;
+		src->memmap_knob = on ? MEMPLUG_YES : MEMPLUG_NO;
 	free(path);
 	return rc;
 }

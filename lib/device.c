@@ -11,46 +11,6 @@
 #include <string.h>
 #include "private.h"
 
-static char *read_attr(struct memplug_ctx *ctx, const char *dir,
-		       const char *attr)
-{
-	char *path = root_path(ctx, "%s/%s", dir, attr), *text;
-
-	if (!path)
-		return NULL;
-	text = read_text(ctx, path);
-	free(path);
-	return text;
-}
-
-static int attr_int(struct memplug_ctx *ctx, const char *dir, const char *attr,
-		    int fallback)
-{
-	char *text = read_attr(ctx, dir, attr), *end;
-	long v;
-
-	if (!text)
-		return fallback;
-	v = strtol(text, &end, 0);
-	if (end == text || *end)
-		v = fallback;
-	free(text);
-	return (int)v;
-}
-
-static bool attr_u64(struct memplug_ctx *ctx, const char *dir, const char *attr,
-		     uint64_t *val)
-{
-	char *text = read_attr(ctx, dir, attr);
-	int rc;
-
-	if (!text)
-		return false;
-	rc = parse_u64(text, 0, val);
-	free(text);
-	return rc == 0;
-}
-
 /* the entries of a directory below the root whose names start with @prefix */
 static char **list_dir(struct memplug_ctx *ctx, const char *rel,
 		       const char *prefix, int *count)
@@ -124,7 +84,8 @@ static void dax_backing(struct memplug_ctx *ctx, struct memplug_source *src,
 		slash = parent ? strrchr(parent, '/') : NULL;
 		if (slash) {
 			*slash = '\0';
-			src->namespace = read_attr(ctx, parent, "namespace");
+			src->namespace =
+				read_textf(ctx, "%s/namespace", parent);
 		}
 		free(parent);
 	} else if (strstr(devpath, "/dax_region")) {
@@ -177,8 +138,8 @@ static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
 
 		if (asprintf(&map, "%s/%s", dir, maps[n]) < 0)
 			continue;
-		if (attr_u64(ctx, map, "start", &start) &&
-		    attr_u64(ctx, map, "end", &end) && end > start)
+		if (!read_u64f(ctx, &start, 0, "%s/start", map) &&
+		    !read_u64f(ctx, &end, 0, "%s/end", map) && end > start)
 			add_range_blocks(src, start, end);
 		free(map);
 	}
@@ -186,7 +147,7 @@ static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
 	if (src->has_range)
 		return;
 	/* older kernels: one range from resource + size */
-	if (attr_u64(ctx, dir, "resource", &start) && src->size) {
+	if (!read_u64f(ctx, &start, 0, "%s/resource", dir) && src->size) {
 		if (!__builtin_add_overflow(start, src->size - 1, &end))
 			add_range_blocks(src, start, end);
 		return;
@@ -207,6 +168,7 @@ static int scan_dax(struct memplug_ctx *ctx)
 	for (i = 0; i < count; i++) {
 		char *dir, *link, *driver;
 		struct memplug_source *src;
+		int knob;
 
 		if (asprintf(&dir, SYSFS_DAX "/devices/%s", names[i]) < 0)
 			break;
@@ -215,11 +177,14 @@ static int scan_dax(struct memplug_ctx *ctx)
 			free(dir);
 			break;
 		}
-		attr_u64(ctx, dir, "size", &src->size);
-		src->target_node = attr_int(ctx, dir, "target_node", -1);
-		src->numa_node = attr_int(ctx, dir, "numa_node", -1);
-		src->memmap_knob = attr_int(ctx, dir, "memmap_on_memory", -1);
-		if (src->memmap_knob >= 0)
+		/* source_new() set what a missing attribute leaves */
+		read_u64f(ctx, &src->size, 0, "%s/size", dir);
+		read_intf(ctx, &src->target_node, "%s/target_node", dir);
+		read_intf(ctx, &src->numa_node, "%s/numa_node", dir);
+		if (!read_intf(ctx, &knob, "%s/memmap_on_memory", dir) &&
+		    (knob == 0 || knob == 1))
+			src->memmap_knob = knob;
+		if (src->memmap_knob != MEMPLUG_UNKNOWN)
 			ctx->dax_memmap_knob = MEMPLUG_YES;
 		else if (ctx->dax_memmap_knob == MEMPLUG_UNKNOWN)
 			ctx->dax_memmap_knob = MEMPLUG_NO;
@@ -276,23 +241,25 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 
 		if (asprintf(&dir, SYSFS_ND "/%s", names[i]) < 0)
 			break;
-		attr_u64(ctx, dir, "size", &ns->size);
+		read_u64f(ctx, &ns->size, 0, "%s/size", dir);
 		if (!ns->size) { /* an idle seed, not a namespace yet */
 			free(dir);
 			continue;
 		}
+		ns->ctx = ctx;
 		ns->name = strdup(names[i]);
-		mode = read_attr(ctx, dir, "mode");
+		mode = read_textf(ctx, "%s/mode", dir);
 		ns->mode = ns_mode(mode) ? strdup(ns_mode(mode)) : NULL;
 		free(mode);
-		ns->numa_node = attr_int(ctx, dir, "numa_node", -1);
-		ns->target_node = attr_int(ctx, dir, "target_node", -1);
-		holder = read_attr(ctx, dir, "holder");
+		ns->numa_node = ns->target_node = -1;
+		read_intf(ctx, &ns->numa_node, "%s/numa_node", dir);
+		read_intf(ctx, &ns->target_node, "%s/target_node", dir);
+		holder = read_textf(ctx, "%s/holder", dir);
 		if (holder && *holder) {
 			char *hdir, *hmode;
 
 			if (asprintf(&hdir, SYSFS_ND "/%s", holder) >= 0) {
-				hmode = read_attr(ctx, hdir, "mode");
+				hmode = read_textf(ctx, "%s/mode", hdir);
 				if (hmode && !strcmp(hmode, "ram"))
 					ns->map = strdup("mem");
 				else if (hmode && !strcmp(hmode, "pmem"))
@@ -324,18 +291,21 @@ static void scan_regions(struct memplug_ctx *ctx)
 	ctx->regions = count ? calloc(count + 1, sizeof(*ctx->regions)) : NULL;
 	for (i = 0; i < count && ctx->regions; i++) {
 		struct memplug_region *r = &ctx->regions[ctx->nr_regions];
+		int commit;
 		char *dir;
 
 		if (asprintf(&dir, SYSFS_CXL "/%s", names[i]) < 0)
 			break;
+		r->ctx = ctx;
 		r->name = strdup(names[i]);
-		r->mode = read_attr(ctx, dir, "mode");
-		attr_u64(ctx, dir, "size", &r->size);
+		r->mode = read_textf(ctx, "%s/mode", dir);
+		read_u64f(ctx, &r->size, 0, "%s/size", dir);
 		/* an unset resource reads as -1 */
 		r->has_resource =
-			attr_u64(ctx, dir, "resource", &r->resource) &&
+			!read_u64f(ctx, &r->resource, 0, "%s/resource", dir) &&
 			r->resource != UINT64_MAX;
-		r->committed = attr_int(ctx, dir, "commit", 0) == 1;
+		r->committed = !read_intf(ctx, &commit, "%s/commit", dir) &&
+			       commit == 1;
 		for (j = 0; j < ctx->nr_sources; j++) {
 			struct memplug_source *src = ctx->sources[j];
 
@@ -392,17 +362,32 @@ void free_devices(struct memplug_ctx *ctx)
 ARRAY_ACCESSORS(namespace, namespaces, nr_namespaces)
 ARRAY_ACCESSORS(region, regions, nr_regions)
 
-/* namespaces and regions carry no ctx: their arrays end with a NULL name */
 MEMPLUG_EXPORT struct memplug_namespace *
 memplug_namespace_get_next(struct memplug_namespace *ns)
 {
-	return ns[1].name ? ns + 1 : NULL;
+	struct memplug_ctx *ctx = ns->ctx;
+
+	return ns + 1 < ctx->namespaces + ctx->nr_namespaces ? ns + 1 : NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_region *
 memplug_region_get_next(struct memplug_region *region)
 {
-	return region[1].name ? region + 1 : NULL;
+	struct memplug_ctx *ctx = region->ctx;
+
+	return region + 1 < ctx->regions + ctx->nr_regions ? region + 1 : NULL;
+}
+
+MEMPLUG_EXPORT struct memplug_ctx *
+memplug_namespace_get_ctx(struct memplug_namespace *ns)
+{
+	return ns->ctx;
+}
+
+MEMPLUG_EXPORT struct memplug_ctx *
+memplug_region_get_ctx(struct memplug_region *region)
+{
+	return region->ctx;
 }
 
 MEMPLUG_EXPORT const char *

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 #include "private.h"
 
@@ -34,14 +33,6 @@ memplug_online_type_zone(enum memplug_online_type type)
 	default:
 		return MEMPLUG_ZONE_UNKNOWN;
 	}
-}
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static int write_state(struct memplug_block *block, const char *state)
@@ -151,7 +142,7 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 {
 	struct memplug_block **todo;
 	unsigned long count, i;
-	uint64_t start = now_ns();
+	uint64_t start = memplug_clock_ns();
 
 	memset(batch, 0, sizeof(*batch));
 	order = memplug_order_resolve(order, MEMPLUG_OP_ONLINE);
@@ -169,7 +160,7 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 			batch_fail(batch, todo[i], rc);
 	}
 	free(todo);
-	batch->elapsed_ns = now_ns() - start;
+	batch->elapsed_ns = memplug_clock_ns() - start;
 	return batch->nr_failed ? batch->error : 0;
 }
 
@@ -185,7 +176,7 @@ memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
 	struct itimerval timer = { 0 }, old_timer;
-	uint64_t start = now_ns(), deadline;
+	uint64_t start = memplug_clock_ns(), deadline;
 	struct memplug_block **todo;
 	unsigned long count, i, left;
 	int rounds = 0;
@@ -227,7 +218,7 @@ memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 			batch->error = rc;
 		}
 		left = kept;
-		if (!left || now_ns() >= deadline)
+		if (!left || memplug_clock_ns() >= deadline)
 			break;
 		rounds++;
 		usleep(rounds < 10 ? 20000 : 200000);
@@ -242,7 +233,7 @@ memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 	if (old_timer.it_value.tv_sec || old_timer.it_value.tv_usec)
 		setitimer(ITIMER_REAL, &old_timer, NULL);
 	free(todo);
-	batch->elapsed_ns = now_ns() - start;
+	batch->elapsed_ns = memplug_clock_ns() - start;
 	return batch->nr_failed ? batch->error : 0;
 }
 
@@ -251,24 +242,4 @@ MEMPLUG_EXPORT void memplug_batch_release(struct memplug_batch *batch)
 	free(batch->failed);
 	batch->failed = NULL;
 	batch->nr_failed = 0;
-}
-
-MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,
-						     long long nr_kernel_pages)
-{
-	const struct memplug_zone_pages *z = node->zones;
-	long long movable = z[MEMPLUG_ZONE_MOVABLE].present, kernel, pct;
-
-	/* numbers from zoneinfo: beyond a long long is beyond any limit */
-	if (__builtin_add_overflow(z[MEMPLUG_ZONE_DMA].present,
-				   z[MEMPLUG_ZONE_DMA32].present, &kernel) ||
-	    __builtin_add_overflow(kernel, z[MEMPLUG_ZONE_NORMAL].present,
-				   &kernel) ||
-	    __builtin_sub_overflow(kernel, nr_kernel_pages, &kernel))
-		return -1;
-	if (kernel <= 0)
-		return movable > 0 ? -1 : 0;
-	if (__builtin_mul_overflow(movable, 100, &pct))
-		return LONG_MAX;
-	return (long)(pct / kernel);
 }

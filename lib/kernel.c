@@ -10,17 +10,6 @@
 #include <unistd.h>
 #include "private.h"
 
-static char *read_rel(struct memplug_ctx *ctx, const char *rel)
-{
-	char *path = root_path(ctx, "%s", rel), *text;
-
-	if (!path)
-		return NULL;
-	text = read_text(ctx, path);
-	free(path);
-	return text;
-}
-
 long long vmstat_value(const char *vmstat, const char *key)
 {
 	size_t klen = strlen(key);
@@ -111,7 +100,7 @@ static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
  */
 static bool kallsyms_has_cached(struct memplug_ctx *ctx, const char *symbol)
 {
-	char *boot_id = read_rel(ctx, "proc/sys/kernel/random/boot_id");
+	char *boot_id = read_textf(ctx, "proc/sys/kernel/random/boot_id");
 	char *cached = NULL, line[256];
 	bool found;
 	int n;
@@ -168,7 +157,7 @@ static void detect_parallel(struct memplug_ctx *ctx)
 		return;
 	ctx->parallel_detected = true;
 	ctx->parallel_hotplug_ratio = -1;
-	cmdline = read_rel(ctx, "proc/cmdline");
+	cmdline = read_textf(ctx, "proc/cmdline");
 	val = cmdline ? cmdline_param(cmdline, "parallel_hotplug_ratio") : NULL;
 	if (val) {
 		ctx->parallel_onlining = true;
@@ -179,15 +168,11 @@ static void detect_parallel(struct memplug_ctx *ctx)
 	path = root_path(ctx, "sys/module");
 	dir = path ? opendir(path) : NULL;
 	while (dir && (de = readdir(dir))) {
-		char *param;
-
 		if (de->d_name[0] == '.')
 			continue;
-		param = root_path(
+		text = read_textf(
 			ctx, "sys/module/%s/parameters/parallel_hotplug_ratio",
 			de->d_name);
-		text = param ? read_text(ctx, param) : NULL;
-		free(param);
 		if (!text)
 			continue;
 		ctx->parallel_onlining = true;
@@ -209,10 +194,23 @@ static void detect_parallel(struct memplug_ctx *ctx)
 		ctx->parallel_onlining = false;
 }
 
+/*
+ * The page size of the running kernel.  A test tree is read by the same
+ * kernel that runs memplug, and its fixtures model machines of the same
+ * architecture: no file below the root says it, so the answer is the
+ * running kernel's on every root.
+ */
+static uint64_t page_size(void)
+{
+	long size = sysconf(_SC_PAGESIZE);
+
+	return size > 0 ? (uint64_t)size : 4096;
+}
+
 int scan_kernel(struct memplug_ctx *ctx)
 {
 	char *path, *text;
-	int rc;
+	int rc, ratio;
 
 	path = root_path(ctx, SYSFS_MEMORY "/block_size_bytes");
 	if (!path)
@@ -236,9 +234,10 @@ int scan_kernel(struct memplug_ctx *ctx)
 	free(text);
 	free(path);
 
-	ctx->kernel_release = read_rel(ctx, "proc/sys/kernel/osrelease");
+	ctx->page_size = page_size();
+	ctx->kernel_release = read_textf(ctx, "proc/sys/kernel/osrelease");
 	ctx->auto_online_blocks =
-		read_rel(ctx, SYSFS_MEMORY "/auto_online_blocks");
+		read_textf(ctx, SYSFS_MEMORY "/auto_online_blocks");
 	text = journal_aob_pending(ctx);
 	if (text && ctx->auto_online_blocks &&
 	    strcmp(text, ctx->auto_online_blocks))
@@ -247,15 +246,13 @@ int scan_kernel(struct memplug_ctx *ctx)
 		    ctx->auto_online_blocks, text);
 	free(text);
 	ctx->memmap_on_memory =
-		read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
+		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
 	ctx->online_policy =
-		read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
-	text = read_rel(ctx, SYSFS_HOTPLUG_PARAMS "/auto_movable_ratio");
-	ctx->auto_movable_ratio = text ? strtol(text, NULL, 10) : -1;
-	free(text);
-	path = root_path(ctx, SYSFS_MEMORY "/probe");
-	ctx->memory_probe = path && path_exists(ctx, path);
-	free(path);
+		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
+	if (read_intf(ctx, &ratio, SYSFS_HOTPLUG_PARAMS "/auto_movable_ratio"))
+		ratio = -1;
+	ctx->auto_movable_ratio = ratio;
+	ctx->memory_probe = path_existsf(ctx, SYSFS_MEMORY "/probe");
 
 	kernel_counters(ctx);
 	/* set by scan_devices(), which sees the dax devices */
@@ -286,9 +283,44 @@ void free_kernel(struct memplug_ctx *ctx)
 	/* the parallel interface is a fact of the boot: kept for the ctx */
 }
 
+enum memmap_param memmap_param(struct memplug_ctx *ctx)
+{
+	const char *p = ctx->memmap_on_memory;
+
+	if (!p)
+		return MEMMAP_PARAM_OFF;
+	if (!strcmp(p, "force"))
+		return MEMMAP_PARAM_FORCE;
+	/* a bool module parameter reads Y/N; the command line takes 1/y too */
+	if (!strcmp(p, "Y") || !strcmp(p, "y") || !strcmp(p, "1"))
+		return MEMMAP_PARAM_ON;
+	return MEMMAP_PARAM_OFF;
+}
+
+uint64_t memmap_bytes(struct memplug_ctx *ctx, uint64_t bytes)
+{
+	return ctx->page_size ? bytes / ctx->page_size * STRUCT_PAGE_BYTES : 0;
+}
+
 MEMPLUG_EXPORT uint64_t memplug_get_block_size(struct memplug_ctx *ctx)
 {
 	return ctx->block_size;
+}
+
+MEMPLUG_EXPORT uint64_t memplug_get_page_size(struct memplug_ctx *ctx)
+{
+	return ctx->page_size;
+}
+
+MEMPLUG_EXPORT bool memplug_has_memmap_on_memory(struct memplug_ctx *ctx)
+{
+	return memmap_param(ctx) != MEMMAP_PARAM_OFF;
+}
+
+MEMPLUG_EXPORT uint64_t memplug_get_memmap_size(struct memplug_ctx *ctx,
+						uint64_t bytes)
+{
+	return memmap_bytes(ctx, bytes);
 }
 
 MEMPLUG_EXPORT const char *memplug_get_kernel_release(struct memplug_ctx *ctx)

@@ -7,6 +7,21 @@
  *
  * The library never prints and never parses argv: messages go through the
  * log callback, results through return values.
+ *
+ * Objects: a context owns every block, node, source, namespace and region;
+ * each object reaches it with memplug_<object>_get_ctx().  Calls that
+ * change one object take that object.
+ *
+ * ABI: every symbol is versioned by libmemplug.sym.  LIBMEMPLUG_1 is
+ * frozen: nothing is removed from it and no signature in it changes.  A
+ * later symbol goes into a new version node that inherits the last one,
+ *
+ *	LIBMEMPLUG_2 {
+ *	global:
+ *		memplug_new_call;
+ *	} LIBMEMPLUG_1;
+ *
+ * and is documented here with the version it appeared in.
  */
 #ifndef _LIBMEMPLUG_H_
 #define _LIBMEMPLUG_H_
@@ -48,6 +63,8 @@ void *memplug_get_userdata(struct memplug_ctx *ctx);
 const char *memplug_get_sysfs_root(struct memplug_ctx *ctx);
 /* true when the root is "/": the live kernel, where writes are real */
 bool memplug_is_live(struct memplug_ctx *ctx);
+/* the monotonic clock, in ns, that batch timings (elapsed_ns) use */
+uint64_t memplug_clock_ns(void);
 
 /*
  * memplug_scan - (re)read the whole model.  Invalidates every block, node,
@@ -75,10 +92,21 @@ enum memplug_tristate {
 };
 
 uint64_t memplug_get_block_size(struct memplug_ctx *ctx);
+/*
+ * The page size of the running kernel (sysconf), also on a test tree: no
+ * file below a root says it, and trees model machines of the running
+ * architecture.  Zone page counts are in these pages.
+ */
+uint64_t memplug_get_page_size(struct memplug_ctx *ctx);
+/* the memmap (struct page array) of @bytes of memory, in bytes */
+uint64_t memplug_get_memmap_size(struct memplug_ctx *ctx, uint64_t bytes);
 /* NULL when the kernel does not expose it */
 const char *memplug_get_kernel_release(struct memplug_ctx *ctx);
 const char *memplug_get_auto_online_blocks(struct memplug_ctx *ctx);
+/* the memory_hotplug.memmap_on_memory parameter as the kernel reads it */
 const char *memplug_get_memmap_on_memory(struct memplug_ctx *ctx);
+/* that parameter is on: Y, y, 1 or force (absent or anything else: off) */
+bool memplug_has_memmap_on_memory(struct memplug_ctx *ctx);
 const char *memplug_get_online_policy(struct memplug_ctx *ctx);
 long memplug_get_auto_movable_ratio(struct memplug_ctx *ctx); /* -1: none */
 /* the dax memmap_on_memory knob: UNKNOWN when no dax device can tell */
@@ -128,6 +156,7 @@ struct memplug_block *memplug_block_get_next(struct memplug_block *block);
 struct memplug_block *memplug_block_get_by_id(struct memplug_ctx *ctx,
 					      unsigned long id);
 
+struct memplug_ctx *memplug_block_get_ctx(struct memplug_block *block);
 unsigned long memplug_block_get_id(struct memplug_block *block);
 uint64_t memplug_block_get_start(struct memplug_block *block);
 uint64_t memplug_block_get_size(struct memplug_block *block);
@@ -152,6 +181,7 @@ struct memplug_node *memplug_node_get_next(struct memplug_node *node);
 	     node = memplug_node_get_next(node))
 struct memplug_node *memplug_node_get_by_id(struct memplug_ctx *ctx, int id);
 
+struct memplug_ctx *memplug_node_get_ctx(struct memplug_node *node);
 int memplug_node_get_id(struct memplug_node *node);
 long long memplug_node_get_mem_total(struct memplug_node *node); /* -1 */
 unsigned long memplug_node_get_nr_blocks(struct memplug_node *node);
@@ -167,6 +197,17 @@ struct memplug_zone_pages {
 bool memplug_node_get_zone_pages(struct memplug_node *node,
 				 enum memplug_zone zone,
 				 struct memplug_zone_pages *pages);
+
+/*
+ * Kernel-zone pressure on a node: the memmap of Movable memory lives in
+ * kernel zones.  Returns the Movable:kernel ratio (in percent) the node
+ * would have after @nr_kernel_pages of kernel-zone memory go offline, or
+ * -1 when the node has no kernel zone left at all.
+ */
+long memplug_node_movable_ratio_after(struct memplug_node *node,
+				      long long nr_kernel_pages);
+/* the kernel docs' warning threshold for Movable:kernel memory, 3:1 */
+#define MEMPLUG_MOVABLE_RATIO_LIMIT 300
 
 /* ---- memory sources ----------------------------------------------------- */
 
@@ -210,6 +251,9 @@ struct memplug_source *memplug_source_get_next(struct memplug_source *source);
 /* by source name, or the name of its namespace or CXL region */
 struct memplug_source *memplug_source_get_by_name(struct memplug_ctx *ctx,
 						  const char *name);
+/* @name is the source's, its namespace's or its CXL region's */
+bool memplug_source_has_name(struct memplug_source *source, const char *name);
+struct memplug_ctx *memplug_source_get_ctx(struct memplug_source *source);
 
 const char *memplug_source_get_name(struct memplug_source *source);
 enum memplug_source_type memplug_source_get_type(struct memplug_source *source);
@@ -217,8 +261,9 @@ enum memplug_mode memplug_source_get_mode(struct memplug_source *source);
 uint64_t memplug_source_get_size(struct memplug_source *source);
 int memplug_source_get_target_node(struct memplug_source *source); /* -1 */
 int memplug_source_get_numa_node(struct memplug_source *source); /* -1 */
-/* the dax memmap_on_memory knob: 0, 1, or -1 when the kernel has none */
-int memplug_source_get_memmap_knob(struct memplug_source *source);
+/* the dax memmap_on_memory knob: NO, YES, or UNKNOWN when there is none */
+enum memplug_tristate
+memplug_source_get_memmap_knob(struct memplug_source *source);
 const char *memplug_source_get_namespace(struct memplug_source *source);
 const char *memplug_source_get_region(struct memplug_source *source);
 /* false when the source's address range cannot be read (not root) */
@@ -245,6 +290,7 @@ memplug_namespace_get_next(struct memplug_namespace *ns);
 #define memplug_namespace_foreach(ctx, ns)                      \
 	for (ns = memplug_namespace_get_first(ctx); ns != NULL; \
 	     ns = memplug_namespace_get_next(ns))
+struct memplug_ctx *memplug_namespace_get_ctx(struct memplug_namespace *ns);
 const char *memplug_namespace_get_name(struct memplug_namespace *ns);
 /* "raw", "fsdax", "devdax", "sector" (ndctl's names) */
 const char *memplug_namespace_get_mode(struct memplug_namespace *ns);
@@ -260,6 +306,7 @@ struct memplug_region *memplug_region_get_next(struct memplug_region *region);
 #define memplug_region_foreach(ctx, region)                          \
 	for (region = memplug_region_get_first(ctx); region != NULL; \
 	     region = memplug_region_get_next(region))
+struct memplug_ctx *memplug_region_get_ctx(struct memplug_region *region);
 const char *memplug_region_get_name(struct memplug_region *region);
 const char *memplug_region_get_mode(struct memplug_region *region);
 uint64_t memplug_region_get_size(struct memplug_region *region);
@@ -297,6 +344,7 @@ enum memplug_order {
 	MEMPLUG_ORDER_DESCENDING, /* highest address first */
 	MEMPLUG_ORDER_HOLE_FIRST, /* second-lowest first, then top down */
 	MEMPLUG_ORDER_DEFAULT, /* the fastest known for the operation */
+	MEMPLUG_ORDER_UNKNOWN, /* memplug_order_from_name(): no such name */
 };
 
 enum memplug_op {
@@ -305,8 +353,8 @@ enum memplug_op {
 };
 
 const char *memplug_order_name(enum memplug_order order);
-/* returns -1 for an unknown name */
-int memplug_order_from_name(const char *name);
+/* returns MEMPLUG_ORDER_UNKNOWN for an unknown name */
+enum memplug_order memplug_order_from_name(const char *name);
 /* resolves MEMPLUG_ORDER_DEFAULT: descending to online, hole-first off */
 enum memplug_order memplug_order_resolve(enum memplug_order order,
 					 enum memplug_op op);
@@ -351,17 +399,6 @@ int memplug_offline_blocks(struct memplug_ctx *ctx,
 			   struct memplug_batch *batch);
 void memplug_batch_release(struct memplug_batch *batch);
 
-/*
- * Kernel-zone pressure on a node: the memmap of Movable memory lives in
- * kernel zones.  Returns the Movable:kernel ratio (in percent) the node
- * would have after @nr_kernel_pages of kernel-zone memory go offline, or
- * -1 when the node has no kernel zone left at all.
- */
-long memplug_node_movable_ratio_after(struct memplug_node *node,
-				      long long nr_kernel_pages);
-/* the kernel docs' warning threshold for Movable:kernel memory, 3:1 */
-#define MEMPLUG_MOVABLE_RATIO_LIMIT 300
-
 /* ---- dax devices ----------------------------------------------------------- */
 
 /* write the dax device's memmap_on_memory knob (the device must be unbound) */
@@ -384,7 +421,7 @@ int memplug_dax_user(struct memplug_source *source);
  * Reconfigure a raw or fsdax namespace to devdax (destroys its data).
  * Live kernel only: -EOPNOTSUPP on any other sysfs root.
  */
-int memplug_namespace_to_devdax(struct memplug_ctx *ctx, const char *name);
+int memplug_namespace_to_devdax(struct memplug_namespace *ns);
 
 /* ---- one memplug at a time --------------------------------------------- */
 

@@ -12,7 +12,7 @@
 MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 {
 	char *path = root_path(ctx, "run/memplug/lock");
-	uint64_t deadline = now_ns() + (uint64_t)wait_ms * 1000000ULL;
+	uint64_t deadline = memplug_clock_ns() + (uint64_t)wait_ms * 1000000ULL;
 	int dir, fd, rc;
 
 	if (ctx->lock_fd >= 0) {
@@ -44,7 +44,7 @@ MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 			rc = set_error(ctx, errno, "cannot lock %s", path);
 			goto fail;
 		}
-		if (now_ns() >= deadline) {
+		if (memplug_clock_ns() >= deadline) {
 			rc = set_error(ctx, 0,
 				       "another memplug holds %s (waited %u s)",
 				       path, wait_ms / 1000);

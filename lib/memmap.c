@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1
 /*
- * Where each source's memmap (struct page array, 1/64 of the memory) lives.
+ * Where each source's memmap (struct page array, see memmap_bytes()) lives.
  * No sysfs file says it, so predict it from the kernel's rules, then confirm
  * it where zone counts allow: a zone made only of hot-added blocks has
  * present - managed == the memmap pages that live on those blocks.
@@ -11,12 +11,6 @@
 
 /* x86-64 and arm64 (4K pages): pageblock_order 9 */
 #define PAGEBLOCK_BYTES (2ULL << 20)
-
-static bool param_on(const char *param)
-{
-	return param && (!strcmp(param, "Y") || !strcmp(param, "y") ||
-			 !strcmp(param, "1") || !strcmp(param, "force"));
-}
 
 static bool node_has_kernel_memory(struct memplug_ctx *ctx, int id)
 {
@@ -48,7 +42,8 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 {
 	struct memplug_memmap *m = &src->memmap;
 	const char *param = ctx->memmap_on_memory;
-	bool aligned = (ctx->block_size / MEMMAP_DIVISOR) % PAGEBLOCK_BYTES ==
+	enum memmap_param on = memmap_param(ctx);
+	bool aligned = memmap_bytes(ctx, ctx->block_size) % PAGEBLOCK_BYTES ==
 		       0;
 	const char *self_reason = NULL;
 
@@ -67,13 +62,13 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 			 "hot-added by an unknown driver");
 		return;
 	case MEMPLUG_SOURCE_DAX:
-		if (src->memmap_knob < 0) {
+		if (src->memmap_knob == MEMPLUG_UNKNOWN) {
 			snprintf(
 				src->reason, sizeof(src->reason),
 				"kernel has no dax memmap_on_memory knob: kmem allocates the memmap in ordinary RAM");
 			return;
 		}
-		if (src->memmap_knob == 0) {
+		if (src->memmap_knob == MEMPLUG_NO) {
 			snprintf(src->reason, sizeof(src->reason),
 				 "dax knob 0");
 			return;
@@ -85,13 +80,13 @@ static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 		self_reason = "hot-added with parameter memmap_on_memory";
 		break;
 	}
-	if (!param_on(param)) {
+	if (on == MEMMAP_PARAM_OFF) {
 		snprintf(src->reason, sizeof(src->reason),
 			 "parameter memmap_on_memory=%s",
 			 param ? param : "absent");
 		return;
 	}
-	if (!aligned && strcmp(param, "force")) {
+	if (!aligned && on != MEMMAP_PARAM_FORCE) {
 		snprintf(src->reason, sizeof(src->reason),
 			 "memmap not pageblock aligned");
 		return;
@@ -118,8 +113,9 @@ struct cell {
  */
 static void observe(struct memplug_ctx *ctx)
 {
-	long long pages = ctx->block_size / PAGE_SIZE_4K;
-	long long mpages = pages / MEMMAP_DIVISOR;
+	long long pages = ctx->page_size ? ctx->block_size / ctx->page_size : 0;
+	long long mpages = memmap_bytes(ctx, ctx->block_size) /
+			   (ctx->page_size ? ctx->page_size : 1);
 	int nz = MEMPLUG_ZONE_NONE, i, n;
 	struct cell *cells;
 	unsigned long b;
@@ -231,7 +227,7 @@ void compute_memmap(struct memplug_ctx *ctx)
 		struct memplug_source *src = ctx->sources[i];
 
 		src->memmap.bytes =
-			src->nr_blocks * (ctx->block_size / MEMMAP_DIVISOR);
+			src->nr_blocks * memmap_bytes(ctx, ctx->block_size);
 		predict(ctx, src);
 	}
 	observe(ctx);

@@ -26,9 +26,10 @@ static struct ndctl_namespace *find_ns(struct ndctl_ctx *nctx, const char *name)
 	return NULL;
 }
 
-MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_ctx *ctx,
-					       const char *name)
+MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_namespace *ns)
 {
+	struct memplug_ctx *ctx = ns->ctx;
+	const char *name = ns->name;
 	struct ndctl_namespace *ndns;
 	struct ndctl_region *region;
 	struct ndctl_ctx *nctx;

@@ -2,6 +2,7 @@
 /* NUMA nodes: MemTotal from nodeN/meminfo, zone pages from /proc/zoneinfo. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "private.h"
@@ -210,6 +211,12 @@ memplug_node_get_by_id(struct memplug_ctx *ctx, int id)
 	return bsearch(&key, ctx->nodes, ctx->nr_nodes, sizeof(key), cmp_node);
 }
 
+MEMPLUG_EXPORT struct memplug_ctx *
+memplug_node_get_ctx(struct memplug_node *node)
+{
+	return node->ctx;
+}
+
 MEMPLUG_EXPORT int memplug_node_get_id(struct memplug_node *node)
 {
 	return node->id;
@@ -240,4 +247,24 @@ memplug_node_get_zone_pages(struct memplug_node *node, enum memplug_zone zone,
 		return false;
 	*pages = node->zones[zone];
 	return true;
+}
+
+MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,
+						     long long nr_kernel_pages)
+{
+	const struct memplug_zone_pages *z = node->zones;
+	long long movable = z[MEMPLUG_ZONE_MOVABLE].present, kernel, pct;
+
+	/* numbers from zoneinfo: beyond a long long is beyond any limit */
+	if (__builtin_add_overflow(z[MEMPLUG_ZONE_DMA].present,
+				   z[MEMPLUG_ZONE_DMA32].present, &kernel) ||
+	    __builtin_add_overflow(kernel, z[MEMPLUG_ZONE_NORMAL].present,
+				   &kernel) ||
+	    __builtin_sub_overflow(kernel, nr_kernel_pages, &kernel))
+		return -1;
+	if (kernel <= 0)
+		return movable > 0 ? -1 : 0;
+	if (__builtin_mul_overflow(movable, 100, &pct))
+		return LONG_MAX;
+	return (long)(pct / kernel);
 }

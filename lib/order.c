@@ -21,14 +21,14 @@ MEMPLUG_EXPORT const char *memplug_order_name(enum memplug_order order)
 	return order <= MEMPLUG_ORDER_DEFAULT ? order_names[order] : "unknown";
 }
 
-MEMPLUG_EXPORT int memplug_order_from_name(const char *name)
+MEMPLUG_EXPORT enum memplug_order memplug_order_from_name(const char *name)
 {
 	int o;
 
 	for (o = 0; o <= MEMPLUG_ORDER_DEFAULT; o++)
 		if (!strcmp(name, order_names[o]))
 			return o;
-	return -1;
+	return MEMPLUG_ORDER_UNKNOWN;
 }
 
 MEMPLUG_EXPORT enum memplug_order

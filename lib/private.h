@@ -17,9 +17,8 @@
 #define SYSFS_CXL "sys/bus/cxl/devices"
 #define SYSFS_HOTPLUG_PARAMS "sys/module/memory_hotplug/parameters"
 
-/* a struct page per 4 KiB page: the memmap is 1/64 of the memory */
-#define MEMMAP_DIVISOR 64
-#define PAGE_SIZE_4K 4096ULL
+/* sizeof(struct page) on 64-bit kernels: the memmap costs this per page */
+#define STRUCT_PAGE_BYTES 64
 
 /* removable is read on first use: lsmem shows it, nothing else needs it */
 #define REMOVABLE_UNREAD (-2)
@@ -56,7 +55,7 @@ struct memplug_source {
 	uint64_t size;
 	int target_node;
 	int numa_node;
-	int memmap_knob;
+	enum memplug_tristate memmap_knob;
 	char *namespace;
 	char *region;
 	bool has_range;
@@ -68,6 +67,7 @@ struct memplug_source {
 };
 
 struct memplug_namespace {
+	struct memplug_ctx *ctx;
 	char *name;
 	char *mode;
 	uint64_t size;
@@ -78,6 +78,7 @@ struct memplug_namespace {
 };
 
 struct memplug_region {
+	struct memplug_ctx *ctx;
 	char *name;
 	char *mode;
 	uint64_t size;
@@ -105,6 +106,7 @@ struct memplug_ctx {
 
 	/* the model, rebuilt by memplug_scan() */
 	uint64_t block_size;
+	uint64_t page_size;
 	char *kernel_release;
 	char *auto_online_blocks;
 	char *memmap_on_memory;
@@ -134,7 +136,16 @@ struct memplug_ctx {
 	int nr_iomem;
 };
 
-/* logging */
+/*
+ * The layers of the library, lowest first; a file calls only into files
+ * below it (tests/unit/check-layering.py derives the calls from the
+ * objects and fails on an upward one):
+ *   log, sysfs, order, kernel, iomem, block, node, source, device,
+ *   memmap, hotplug, lock, dax, namespace, ctx
+ */
+
+/* ---- log.c: logging and the last-error line ---------------------------- */
+void log_init(struct memplug_ctx *ctx);
 void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 		 int line, const char *fn, const char *format, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -146,6 +157,7 @@ void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 				    __VA_ARGS__);                            \
 	} while (0)
 
+/* every level keeps errno as it was */
 #define dbg(ctx, ...) memplug_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 #define info(ctx, ...) memplug_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define notice(ctx, ...) memplug_log_cond(ctx, LOG_NOTICE, __VA_ARGS__)
@@ -155,24 +167,31 @@ void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 /* records the one-line error memplug_get_error() returns; returns -@errnum */
 int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
+void clear_error(struct memplug_ctx *ctx);
 
-/* sysfs.c: every kernel path goes through these, relative to the root */
+/* ---- sysfs.c: the root, every path below it, and the clock ------------- */
+/* @root, else $MEMPLUG_SYSFS_ROOT, else "/"; -ENOMEM */
+int root_init(struct memplug_ctx *ctx, const char *root);
 char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* read a whole small file, trailing newline stripped; NULL + errno */
 char *read_text(struct memplug_ctx *ctx, const char *path);
 /* the same, PATH relative to the open directory DIRFD */
 char *read_text_at(struct memplug_ctx *ctx, int dirfd, const char *path);
-int read_u64(struct memplug_ctx *ctx, const char *path, int base,
-	     uint64_t *val);
-int read_int(struct memplug_ctx *ctx, const char *path, int *val);
+/*
+ * Formatted readers: the path is FMT below the root.  read_textf returns
+ * the text or NULL + errno; the others 0 or a negative errno, leaving
+ * *@val untouched on failure (so a default set before stays).
+ */
+char *read_textf(struct memplug_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int read_u64f(struct memplug_ctx *ctx, uint64_t *val, int base, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+int read_intf(struct memplug_ctx *ctx, int *val, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool path_existsf(struct memplug_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int write_text(struct memplug_ctx *ctx, const char *path, const char *text);
-bool path_exists(struct memplug_ctx *ctx, const char *path);
-/* block.c: read valid_zones if not yet read; take TEXT as valid_zones
- * (owned); drop what was read */
-void block_zones(struct memplug_block *block);
-void block_zones_set(struct memplug_block *block, char *text);
-void block_zones_forget(struct memplug_block *block);
 /* a subdirectory of an open directory, or NULL */
 DIR *opendir_at(DIR *parent, const char *name);
 /* N of a directory entry named PREFIXN ("node3", "memory42"), or -1 */
@@ -183,30 +202,51 @@ char *link_basename(struct memplug_ctx *ctx, const char *path);
 char *link_resolve(struct memplug_ctx *ctx, const char *path);
 int parse_u64(const char *text, int base, uint64_t *val);
 
-/* per-file scanners, called by memplug_scan() in this order */
+/* ---- kernel.c: global facts -------------------------------------------- */
 int scan_kernel(struct memplug_ctx *ctx);
-int scan_blocks(struct memplug_ctx *ctx);
-void node_counters(struct memplug_ctx *ctx);
 void kernel_counters(struct memplug_ctx *ctx);
-int scan_nodes(struct memplug_ctx *ctx);
-int scan_iomem(struct memplug_ctx *ctx);
-int scan_devices(struct memplug_ctx *ctx);
-int scan_sources(struct memplug_ctx *ctx);
-void compute_memmap(struct memplug_ctx *ctx);
-
-void free_blocks(struct memplug_ctx *ctx);
-void free_nodes(struct memplug_ctx *ctx);
-void free_iomem(struct memplug_ctx *ctx);
-void free_devices(struct memplug_ctx *ctx);
-void free_sources(struct memplug_ctx *ctx);
 void free_kernel(struct memplug_ctx *ctx);
+/* the memory_hotplug.memmap_on_memory parameter, the one reading of it */
+enum memmap_param { MEMMAP_PARAM_OFF, MEMMAP_PARAM_ON, MEMMAP_PARAM_FORCE };
+enum memmap_param memmap_param(struct memplug_ctx *ctx);
+/* the size of the memmap of @bytes of memory */
+uint64_t memmap_bytes(struct memplug_ctx *ctx, uint64_t bytes);
 
+/* ---- iomem.c ------------------------------------------------------------ */
+int scan_iomem(struct memplug_ctx *ctx);
+void free_iomem(struct memplug_ctx *ctx);
+
+/* ---- block.c ------------------------------------------------------------ */
+int scan_blocks(struct memplug_ctx *ctx);
+void free_blocks(struct memplug_ctx *ctx);
+int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
+/* read valid_zones if not yet read; take TEXT as valid_zones (owned);
+ * drop what was read */
+void block_zones(struct memplug_block *block);
+void block_zones_set(struct memplug_block *block, char *text);
+void block_zones_forget(struct memplug_block *block);
+unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
+
+/* ---- node.c ------------------------------------------------------------- */
+int scan_nodes(struct memplug_ctx *ctx);
+void node_counters(struct memplug_ctx *ctx);
+void free_nodes(struct memplug_ctx *ctx);
+/* MemTotal of nodeN/meminfo in bytes, -1 when unreadable */
+long long node_meminfo_total(struct memplug_ctx *ctx, int id);
+
+/* ---- source.c ----------------------------------------------------------- */
+int scan_sources(struct memplug_ctx *ctx);
+void free_sources(struct memplug_ctx *ctx);
 struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 				  enum memplug_source_type type);
 int source_add_block(struct memplug_source *source,
 		     struct memplug_block *block);
 /* device.c: the whole blocks of the byte range [start, end] (also fuzzed) */
 void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end);
+
+/* ---- device.c ----------------------------------------------------------- */
+int scan_devices(struct memplug_ctx *ctx);
+void free_devices(struct memplug_ctx *ctx);
 
 /* rundir.c: <root>/run/memplug, no symlinks, fixed modes */
 int run_dir_open(struct memplug_ctx *ctx, bool create);
@@ -224,10 +264,6 @@ int journal_aob_repair(struct memplug_ctx *ctx);
 /* block.c parsers (also fuzzed): a block's state, its directory name */
 enum memplug_block_state block_state_parse(const char *text);
 bool block_name_id(const char *name, unsigned long *id);
-int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
-uint64_t now_ns(void);
-/* MemTotal of nodeN/meminfo in bytes, -1 when unreadable */
-long long node_meminfo_total(struct memplug_ctx *ctx, int id);
 /* node.c parser (also fuzzed): MemTotal in a meminfo text, bytes or -1 */
 long long meminfo_total_parse(const char *text);
 
@@ -247,6 +283,7 @@ const char *cmdline_param(const char *cmdline, const char *key);
 long long vmstat_value(const char *vmstat, const char *key);
 bool kallsyms_fd_has(int fd, const char *symbol);
 
-unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
+/* ---- memmap.c ----------------------------------------------------------- */
+void compute_memmap(struct memplug_ctx *ctx);
 
 #endif /* _MEMPLUG_PRIVATE_H_ */

@@ -35,7 +35,7 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 	src->mode = MEMPLUG_MODE_SYSTEM_RAM;
 	src->target_node = -1;
 	src->numa_node = -1;
-	src->memmap_knob = -1;
+	src->memmap_knob = MEMPLUG_UNKNOWN;
 	ctx->sources[ctx->nr_sources++] = src;
 	return src;
 }
@@ -279,15 +279,24 @@ memplug_source_get_by_name(struct memplug_ctx *ctx, const char *name)
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_sources; i++) {
-		struct memplug_source *src = ctx->sources[i];
-
-		if (!strcmp(src->name, name) ||
-		    (src->namespace && !strcmp(src->namespace, name)) ||
-		    (src->region && !strcmp(src->region, name)))
-			return src;
-	}
+	for (i = 0; i < ctx->nr_sources; i++)
+		if (memplug_source_has_name(ctx->sources[i], name))
+			return ctx->sources[i];
 	return NULL;
+}
+
+MEMPLUG_EXPORT bool memplug_source_has_name(struct memplug_source *src,
+					    const char *name)
+{
+	return !strcmp(src->name, name) ||
+	       (src->namespace && !strcmp(src->namespace, name)) ||
+	       (src->region && !strcmp(src->region, name));
+}
+
+MEMPLUG_EXPORT struct memplug_ctx *
+memplug_source_get_ctx(struct memplug_source *src)
+{
+	return src->ctx;
 }
 
 MEMPLUG_EXPORT const char *memplug_source_get_name(struct memplug_source *src)
@@ -322,7 +331,8 @@ MEMPLUG_EXPORT int memplug_source_get_numa_node(struct memplug_source *src)
 	return src->numa_node;
 }
 
-MEMPLUG_EXPORT int memplug_source_get_memmap_knob(struct memplug_source *src)
+MEMPLUG_EXPORT enum memplug_tristate
+memplug_source_get_memmap_knob(struct memplug_source *src)
 {
 	return src->memmap_knob;
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1
-/* File access below the sysfs root: the only place that builds paths. */
+/*
+ * The sysfs root and file access below it (the only place that builds
+ * paths), and the clock.  Above the log, below every model file.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +11,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/stat.h>
 #include "private.h"
+
+int root_init(struct memplug_ctx *ctx, const char *root)
+{
+	size_t len;
+
+	if (!root || !*root)
+		root = secure_getenv("MEMPLUG_SYSFS_ROOT");
+	if (!root || !*root)
+		root = "/";
+	ctx->root = strdup(root);
+	if (!ctx->root)
+		return -ENOMEM;
+	len = strlen(ctx->root);
+	while (len > 0 && ctx->root[len - 1] == '/')
+		ctx->root[--len] = '\0';
+	return 0;
+}
+
+MEMPLUG_EXPORT const char *memplug_get_sysfs_root(struct memplug_ctx *ctx)
+{
+	return ctx->root[0] ? ctx->root : "/";
+}
+
+MEMPLUG_EXPORT bool memplug_is_live(struct memplug_ctx *ctx)
+{
+	return ctx->root[0] == '\0';
+}
+
+MEMPLUG_EXPORT uint64_t memplug_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
 {
@@ -34,10 +73,8 @@ char *read_text_at(struct memplug_ctx *ctx, int dirfd, const char *path)
 	int fd, saved;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		saved = errno; /* callers tell ENOENT apart */
-		dbg(ctx, "open %s: %s\n", path, strerror(saved));
-		errno = saved;
+	if (fd < 0) { /* callers tell ENOENT apart: dbg() keeps errno */
+		dbg(ctx, "open %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
 	len = read(fd, buf, sizeof(buf) - 1);
@@ -74,11 +111,46 @@ int parse_u64(const char *text, int base, uint64_t *val)
 	return 0;
 }
 
-int read_u64(struct memplug_ctx *ctx, const char *path, int base, uint64_t *val)
+static char *vread_textf(struct memplug_ctx *ctx, const char *fmt, va_list args)
 {
-	char *text = read_text(ctx, path);
+	char *rel, *path, *text;
+	int rc, saved;
+
+	rc = vasprintf(&rel, fmt, args);
+	if (rc < 0)
+		return NULL;
+	path = root_path(ctx, "%s", rel);
+	free(rel);
+	if (!path)
+		return NULL;
+	text = read_text(ctx, path);
+	saved = errno;
+	free(path);
+	errno = saved;
+	return text;
+}
+
+char *read_textf(struct memplug_ctx *ctx, const char *fmt, ...)
+{
+	va_list args;
+	char *text;
+
+	va_start(args, fmt);
+	text = vread_textf(ctx, fmt, args);
+	va_end(args);
+	return text;
+}
+
+int read_u64f(struct memplug_ctx *ctx, uint64_t *val, int base, const char *fmt,
+	      ...)
+{
+	va_list args;
+	char *text;
 	int rc;
 
+	va_start(args, fmt);
+	text = vread_textf(ctx, fmt, args);
+	va_end(args);
 	if (!text)
 		return -errno;
 	rc = parse_u64(text, base, val);
@@ -86,11 +158,15 @@ int read_u64(struct memplug_ctx *ctx, const char *path, int base, uint64_t *val)
 	return rc;
 }
 
-int read_int(struct memplug_ctx *ctx, const char *path, int *val)
+int read_intf(struct memplug_ctx *ctx, int *val, const char *fmt, ...)
 {
-	char *text = read_text(ctx, path), *end;
+	va_list args;
+	char *text, *end;
 	long v;
 
+	va_start(args, fmt);
+	text = vread_textf(ctx, fmt, args);
+	va_end(args);
 	if (!text)
 		return -errno;
 	errno = 0;
@@ -126,10 +202,23 @@ int write_text(struct memplug_ctx *ctx, const char *path, const char *text)
 	return (size_t)rc == len ? 0 : -EIO;
 }
 
-bool path_exists(struct memplug_ctx *ctx, const char *path)
+bool path_existsf(struct memplug_ctx *ctx, const char *fmt, ...)
 {
-	(void)ctx;
-	return access(path, F_OK) == 0;
+	char *rel, *path;
+	va_list args;
+	bool found;
+	int rc;
+
+	va_start(args, fmt);
+	rc = vasprintf(&rel, fmt, args);
+	va_end(args);
+	if (rc < 0)
+		return false;
+	path = root_path(ctx, "%s", rel);
+	free(rel);
+	found = path && access(path, F_OK) == 0;
+	free(path);
+	return found;
 }
 
 char *link_basename(struct memplug_ctx *ctx, const char *path)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The block-order policies, on a tree with blocks 0..N-1. */
+/* The block-order policies through the public API (fixture vm-small:
+ * its first five blocks). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <libmemplug.h>

@@ -233,6 +233,41 @@ class WritePaths(unittest.TestCase):
         self.assertEqual([t["result"] for t in j["targets"]],
                          ["unchanged", "error"])
 
+    def test_memmap_parameter_truth_values(self):
+        # the kernel's bool parameter takes y as well as Y (and 1, force):
+        # reconfigure must read the parameter the way the library does
+        for param, want_rc in (("Y", 0), ("y", 0), ("1", 0), ("force", 0),
+                               ("N", 4), ("n", 4), ("0", 4)):
+            with self.subTest(param=param):
+                m = st.build("cxl-host")
+                m.name = "param-%s" % param
+                m.params = dict(m.params, memmap_on_memory=param)
+                root = self.build(m)
+                rc, j, err = self.run_mp(root, "reconfigure", "dax0.0",
+                                         "--mode=system-ram",
+                                         "--memmap-on-memory", "--dry-run")
+                self.assertEqual(rc, want_rc, err)
+                t = j["targets"][0]
+                self.assertEqual(t["result"],
+                                 "unchanged" if want_rc == 0 else "refused")
+                rc, j, err = self.run_mp(root, "list", "-s")
+                self.assertEqual(j["system"]["memmap_on_memory"], param)
+
+    def test_failed_stdout_write_is_an_error(self):
+        # a full disk: exit 1 and one line naming stdout, never exit 0
+        root = self.build(st.build("vm-small"))
+        for args in (["list"], ["list", "-M"],
+                     ["online", "dax0.0", "--dry-run"]):
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                p = subprocess.run([MEMPLUG, "--sysfs-root", root] + args,
+                                   stdout=full, stderr=subprocess.PIPE,
+                                   universal_newlines=True, timeout=60)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                lines = p.stderr.strip().splitlines()
+                self.assertEqual(len(lines), 1, p.stderr)
+                self.assertTrue(lines[0].startswith("memplug: "), lines)
+                self.assertIn("stdout", lines[0])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* memplug: the command table and the options every command shares. */
+/* main(): the command table, the options every command shares, and the
+ * check that stdout took every byte. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include "config.h"
-#include "memplug.h"
+#include "builtin.h"
 
 static int cmd_help(int argc, char **argv, struct cli_context *cli);
 
@@ -75,6 +77,24 @@ static void log_stderr(struct memplug_ctx *ctx, int priority, const char *file,
 	vfprintf(stderr, format, args);
 }
 
+/*
+ * JSON that did not reach stdout (a full disk, a closed pipe) must not
+ * look like success: one line, and exit 1 unless the command already
+ * failed with its own code.
+ */
+static int check_stdout(int rc)
+{
+	int err = json_print_errno();
+
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout) && !err)
+		return rc;
+	if (!err)
+		err = errno ? errno : EIO;
+	cli_error(EXIT_ERROR, "cannot write to stdout: %s", strerror(err));
+	return rc ? rc : EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cli_command *cmd;
@@ -100,12 +120,12 @@ int main(int argc, char **argv)
 
 			for (c = 0; c < NR_COMMANDS; c++)
 				puts(commands[c].name);
-			return EXIT_OK;
+			return check_stdout(EXIT_OK);
 		} else if (!strcmp(arg, "--version")) {
-			return cmd_version(1, argv, &cli);
+			return check_stdout(cmd_version(1, argv, &cli));
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			usage(stdout);
-			return EXIT_OK;
+			return check_stdout(EXIT_OK);
 		} else {
 			return cli_usage_error(NULL, "unknown option '%s'",
 					       arg);
@@ -130,5 +150,5 @@ int main(int argc, char **argv)
 								    LOG_INFO);
 	rc = cmd->fn(argc - i, argv + i, &cli);
 	memplug_unref(cli.ctx);
-	return rc;
+	return check_stdout(rc);
 }

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: LGPL-2.1
+/* Logging and the last-error line: the bottom of the library. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "private.h"
+
+static void log_stderr(struct memplug_ctx *ctx, int priority, const char *file,
+		       int line, const char *fn, const char *format,
+		       va_list args)
+{
+	(void)ctx;
+	(void)priority;
+	(void)file;
+	(void)line;
+	fprintf(stderr, "libmemplug: %s: ", fn);
+	vfprintf(stderr, format, args);
+}
+
+/* $MEMPLUG_LOG, read like $MEMPLUG_SYSFS_ROOT: ignored when setuid */
+static int priority_from_env(void)
+{
+	const char *env = secure_getenv("MEMPLUG_LOG");
+
+	if (!env)
+		return LOG_ERR;
+	if (!strcmp(env, "debug"))
+		return LOG_DEBUG;
+	if (!strcmp(env, "info"))
+		return LOG_INFO;
+	return LOG_ERR;
+}
+
+void log_init(struct memplug_ctx *ctx)
+{
+	ctx->log_fn = log_stderr;
+	ctx->log_priority = priority_from_env();
+}
+
+void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
+		 int line, const char *fn, const char *format, ...)
+{
+	int saved = errno; /* logging never changes what callers test */
+	va_list args;
+
+	va_start(args, format);
+	ctx->log_fn(ctx, priority, file, line, fn, format, args);
+	va_end(args);
+	errno = saved;
+}
+
+int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
+{
+	va_list args;
+	int len;
+
+	va_start(args, format);
+	len = vsnprintf(ctx->error, sizeof(ctx->error), format, args);
+	va_end(args);
+	if (errnum && len >= 0 && (size_t)len < sizeof(ctx->error))
+		snprintf(ctx->error + len, sizeof(ctx->error) - len, ": %s",
+			 strerror(errnum));
+	dbg(ctx, "%s\n", ctx->error);
+	return -(errnum ? errnum : EINVAL);
+}
+
+void clear_error(struct memplug_ctx *ctx)
+{
+	ctx->error[0] = '\0';
+}
+
+MEMPLUG_EXPORT const char *memplug_get_error(struct memplug_ctx *ctx)
+{
+	return ctx->error[0] ? ctx->error : "unknown error";
+}
+
+MEMPLUG_EXPORT void memplug_set_log_fn(struct memplug_ctx *ctx,
+				       memplug_log_fn log_fn)
+{
+	ctx->log_fn = log_fn ? log_fn : log_stderr;
+}
+
+MEMPLUG_EXPORT int memplug_get_log_priority(struct memplug_ctx *ctx)
+{
+	return ctx->log_priority;
+}
+
+MEMPLUG_EXPORT void memplug_set_log_priority(struct memplug_ctx *ctx,
+					     int priority)
+{
+	ctx->log_priority = priority;
+}
