@@ -140,8 +140,8 @@ struct memplug_ctx {
  * The layers of the library, lowest first; a file calls only into files
  * below it (tests/unit/check-layering.py derives the calls from the
  * objects and fails on an upward one):
- *   log, sysfs, order, kernel, iomem, block, node, source, device,
- *   memmap, hotplug, lock, dax, namespace, ctx
+ *   log, confine, sysfs, rundir, order, kernel, iomem, block, node,
+ *   source, device, memmap, hotplug, lock, dax, namespace, ctx
  */
 
 /* ---- log.c: logging and the last-error line ---------------------------- */
