@@ -211,12 +211,12 @@ static void block_nodes(struct memplug_ctx *ctx)
 	struct dirent *de, *me;
 	DIR *dir, *ndir;
 
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	free(path);
 	while (dir && (de = readdir(dir))) {
 		int nid = name_number(de->d_name, "node");
 
-		ndir = nid < 0 ? NULL : opendir_at(dir, de->d_name);
+		ndir = nid < 0 ? NULL : opendir_at(ctx, dir, de->d_name);
 		while (ndir && (me = readdir(ndir))) {
 			int id = name_number(me->d_name, "memory");
 			struct memplug_block *block =
@@ -251,7 +251,7 @@ int scan_blocks(struct memplug_ctx *ctx)
 
 	if (!path)
 		return -ENOMEM;
-	dir = opendir(path);
+	dir = root_opendir(ctx, path);
 	if (!dir) {
 		rc = set_error(ctx, errno, "cannot read %s", path);
 		free(path);

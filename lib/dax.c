@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,17 +190,17 @@ static bool pid_uses(struct memplug_ctx *ctx, const char *pid,
 	struct dirent *de;
 	DIR *dir;
 	FILE *f;
+	int fd;
 
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	while (dir && !found && (de = readdir(dir))) {
-		char target[256], *fd;
+		char target[256];
 		ssize_t len;
 
-		if (de->d_name[0] == '.' ||
-		    asprintf(&fd, "%s/%s", path, de->d_name) < 0)
+		if (de->d_name[0] == '.')
 			continue;
-		len = readlink(fd, target, sizeof(target) - 1);
-		free(fd);
+		len = readlinkat(dirfd(dir), de->d_name, target,
+				 sizeof(target) - 1);
 		if (len > 0) {
 			target[len] = '\0';
 			found = !strcmp(target, devpath);
@@ -209,7 +210,10 @@ static bool pid_uses(struct memplug_ctx *ctx, const char *pid,
 		closedir(dir);
 	free(path);
 	path = root_path(ctx, "proc/%s/maps", pid);
-	f = !found && path ? fopen(path, "re") : NULL;
+	fd = !found && path ? root_open_read(ctx, AT_FDCWD, path) : -1;
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
 	while (f && !found && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, devpath);
 
@@ -230,7 +234,7 @@ MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
 	DIR *dir;
 
 	snprintf(devpath, sizeof(devpath), "/dev/%s", src->name);
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	free(path);
 	if (!dir)
 		return -1;

@@ -22,7 +22,7 @@ static char **list_dir(struct memplug_ctx *ctx, const char *rel,
 	DIR *dir;
 
 	*count = 0;
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	free(path);
 	while (dir && (de = readdir(dir))) {
 		if (strncmp(de->d_name, prefix, plen) || !de->d_name[plen])
@@ -255,7 +255,8 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 		read_intf(ctx, &ns->numa_node, "%s/numa_node", dir);
 		read_intf(ctx, &ns->target_node, "%s/target_node", dir);
 		holder = read_textf(ctx, "%s/holder", dir);
-		if (holder && *holder) {
+		/* content, not a path: only a plain name such as dax0.1 */
+		if (holder && name_is_plain(holder)) {
 			char *hdir, *hmode;
 
 			if (asprintf(&hdir, SYSFS_ND "/%s", holder) >= 0) {

@@ -58,7 +58,7 @@ MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
 
 	if (!path)
 		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
 	free(path);
 	if (fd < 0)
 		return -errno;

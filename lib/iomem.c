@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,16 +106,19 @@ int iomem_parse(struct memplug_ctx *ctx, FILE *f)
 
 int scan_iomem(struct memplug_ctx *ctx)
 {
-	char *path = root_path(ctx, "proc/iomem");
+	char *path = root_path(ctx, "proc/iomem"), *text;
+	size_t len = 0;
+	int rc = 0;
 	FILE *f;
-	int rc;
 
-	f = path ? fopen(path, "re") : NULL;
+	text = path ? read_file(ctx, AT_FDCWD, path, TABLE_MAX, &len) : NULL;
+	f = text && len ? fmemopen(text, len, "r") : NULL;
+	if (f) {
+		rc = iomem_parse(ctx, f);
+		fclose(f);
+	}
+	free(text);
 	free(path);
-	if (!f)
-		return 0;
-	rc = iomem_parse(ctx, f);
-	fclose(f);
 	return rc;
 }
 

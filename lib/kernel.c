@@ -28,21 +28,12 @@ long long vmstat_value(const char *vmstat, const char *key)
 /* /proc/vmstat is larger than read_text's buffer: read it whole */
 static char *read_big(struct memplug_ctx *ctx, const char *rel)
 {
-	char *path = root_path(ctx, "%s", rel), *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *path = root_path(ctx, "%s", rel), *buf;
 
 	if (!path)
 		return NULL;
-	f = fopen(path, "re");
+	buf = read_file(ctx, AT_FDCWD, path, TABLE_MAX, NULL);
 	free(path);
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
 	return buf;
 }
 
@@ -51,19 +42,26 @@ static char *read_big(struct memplug_ctx *ctx, const char *rel)
  * read it in large chunks, keeping the tail of each chunk so that a name
  * cut in two is still found.
  */
-bool kallsyms_fd_has(int fd, const char *symbol)
+int kallsyms_fd_has(int fd, const char *symbol, uint64_t cap)
 {
 	size_t nlen, keep = 0, size = 256 * 1024;
 	char *buf, needle[128];
+	uint64_t total = 0;
 	bool found = false;
 	ssize_t n;
 
 	nlen = (size_t)snprintf(needle, sizeof(needle), " %s\n", symbol);
 	if (nlen >= sizeof(needle))
-		return false;
+		return 0;
 	buf = malloc(size);
 	while (buf && !found && (n = read(fd, buf + keep, size - keep)) > 0) {
 		size_t len = keep + (size_t)n;
+
+		total += (uint64_t)n;
+		if (total > cap) {
+			free(buf);
+			return -1;
+		}
 
 		/* "addr T name\n", or "addr t name\t[module]\n" */
 		found = memmem(buf, len, needle, nlen) != NULL;
@@ -80,16 +78,21 @@ bool kallsyms_fd_has(int fd, const char *symbol)
 static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
 {
 	char *path = root_path(ctx, "proc/kallsyms");
-	bool found;
-	int fd;
+	int fd, rc;
 
-	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	free(path);
-	if (fd < 0)
+	fd = path ? root_open_read(ctx, AT_FDCWD, path) : -1;
+	if (fd < 0) {
+		free(path);
 		return false;
-	found = kallsyms_fd_has(fd, symbol);
+	}
+	rc = kallsyms_fd_has(fd, symbol, KALLSYMS_MAX);
 	close(fd);
-	return found;
+	if (rc < 0 && !ctx->bad_file[0])
+		snprintf(ctx->bad_file, sizeof(ctx->bad_file),
+			 "%s: larger than %llu bytes", path,
+			 (unsigned long long)KALLSYMS_MAX);
+	free(path);
+	return rc > 0;
 }
 
 /*
@@ -166,7 +169,7 @@ static void detect_parallel(struct memplug_ctx *ctx)
 	}
 	free(cmdline);
 	path = root_path(ctx, "sys/module");
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	while (dir && (de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include "private.h"
@@ -36,21 +37,12 @@ long long meminfo_total_parse(const char *text)
 long long node_meminfo_total(struct memplug_ctx *ctx, int id)
 {
 	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", id);
-	char line[256];
-	long long bytes = -1;
-	FILE *f;
+	char *text = path ? read_file(ctx, AT_FDCWD, path, TEXT_MAX * 4, NULL) :
+			    NULL;
+	long long bytes = text ? meminfo_total_parse(text) : -1;
 
-	f = path ? fopen(path, "re") : NULL;
+	free(text);
 	free(path);
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strstr(line, "MemTotal:")) {
-			bytes = meminfo_total_parse(line);
-			break;
-		}
-	}
-	fclose(f);
 	return bytes;
 }
 
@@ -101,15 +93,18 @@ void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f)
 
 static void scan_zoneinfo(struct memplug_ctx *ctx)
 {
-	char *path = root_path(ctx, "proc/zoneinfo");
+	char *path = root_path(ctx, "proc/zoneinfo"), *text;
+	size_t len = 0;
 	FILE *f;
 
-	f = path ? fopen(path, "re") : NULL;
+	text = path ? read_file(ctx, AT_FDCWD, path, TABLE_MAX, &len) : NULL;
+	f = text && len ? fmemopen(text, len, "r") : NULL;
+	if (f) {
+		zoneinfo_parse(ctx, f);
+		fclose(f);
+	}
+	free(text);
 	free(path);
-	if (!f)
-		return;
-	zoneinfo_parse(ctx, f);
-	fclose(f);
 }
 
 int scan_nodes(struct memplug_ctx *ctx)
@@ -122,7 +117,7 @@ int scan_nodes(struct memplug_ctx *ctx)
 
 	if (!path)
 		return -ENOMEM;
-	dir = opendir(path);
+	dir = root_opendir(ctx, path);
 	free(path);
 	/* a kernel without NUMA support has no node directory */
 	while (dir && (de = readdir(dir))) {

@@ -34,14 +34,13 @@ static int subdir(int dirfd, const char *name, bool create)
 
 int run_dir_open(struct memplug_ctx *ctx, bool create)
 {
-	int root, run, fd;
+	int run, fd;
 
-	root = open(ctx->root[0] ? ctx->root : "/",
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
+	if (ctx->root_fd < 0) {
+		errno = ENOENT;
 		return -1;
-	run = subdir(root, "run", create);
-	close(root);
+	}
+	run = subdir(ctx->root_fd, "run", create);
 	if (run < 0)
 		return -1;
 	fd = subdir(run, "memplug", create);

@@ -7,7 +7,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
-	bool found;
+	int found;
 
 	if (fd < 0)
 		fd = memfd_create("kallsyms", MFD_CLOEXEC);
@@ -15,7 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pwrite(fd, data, size, 0) != (ssize_t)size ||
 	    lseek(fd, 0, SEEK_SET))
 		abort();
-	found = kallsyms_fd_has(fd, "deferred_online_memory");
+	found = kallsyms_fd_has(fd, "deferred_online_memory", 1 << 20);
+	if (found < 0 && size <= 1 << 20)
+		abort();
 	/* a match is a whole name: " name\n" or " name\t" is in the input */
 	if (found && !memmem(data, size, " deferred_online_memory\n", 24) &&
 	    !memmem(data, size, " deferred_online_memory\t", 24))
