@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include "memplug.h"
+#include "text.h"
 
 struct json_object *json_size(uint64_t bytes, bool human)
 {
@@ -41,7 +42,10 @@ static int print_errno;
 
 void json_print(struct json_object *obj)
 {
-	const char *text = json_object_to_json_string_ext(
+	const char *text;
+
+	json_clean(obj); /* kernel text may hold bytes that are not UTF-8 */
+	text = json_object_to_json_string_ext(
 		obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 			     JSON_C_TO_STRING_NOSLASHESCAPE);
 
