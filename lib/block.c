@@ -283,7 +283,9 @@ int scan_blocks(struct memplug_ctx *ctx)
 	}
 	ctx->removable = REMOVABLE_UNREAD;
 	memfd = dirfd(dir);
-	qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks), cmp_block);
+	if (ctx->nr_blocks) /* qsort(NULL, 0) is undefined */
+		qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks),
+		      cmp_block);
 	for (i = 0, kept = 0; i < ctx->nr_blocks && !rc; i++) {
 		rc = block_read(ctx, memfd, &ctx->blocks[i]);
 		if (rc == -ENOENT) { /* removed while we read: drop it */

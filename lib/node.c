@@ -141,7 +141,8 @@ int scan_nodes(struct memplug_ctx *ctx)
 	}
 	if (dir)
 		closedir(dir);
-	qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
+	if (ctx->nr_nodes) /* qsort(NULL, 0) is undefined */
+		qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
 	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++)
 		ctx->nodes[i].ctx = ctx;
 	node_counters(ctx);

@@ -312,6 +312,17 @@ class D06Overflow(Case):
         self.assertEqual(rc, 4, err)
         self.assertEqual(j["targets"][0]["result"], "refused")
 
+    def test_no_nodes_no_blocks(self):
+        # found by the mutation test under UBSan: qsort(NULL, 0)
+        root = self.build(st.build("vm-small"))
+        shutil.rmtree(os.path.join(root, "sys/devices/system/node"))
+        for d in os.listdir(os.path.join(root, MEM)):
+            if d.startswith("memory"):
+                shutil.rmtree(os.path.join(root, MEM, d))
+        rc, out, err = self.run_mp(root, "list", "-M")
+        j = self.check_exit(rc, out, err, (0,))
+        self.assertEqual(j["summary"]["total_memblocks"], 0)
+
     def test_present_minus_managed(self):
         # UBSan (sanitizer build) reports the signed overflow of the old code
         root = self.build(st.build("vm-small"))
