@@ -178,7 +178,7 @@ int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path)
 char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
 		size_t cap, size_t *lenp)
 {
-	size_t len = 0, size = 4096;
+	size_t len = 0, size = cap <= TEXT_MAX * 4 ? cap + 2 : 4096;
 	char *buf = NULL, *grow;
 	int fd = root_open_read(ctx, dirfd, path), saved;
 	ssize_t n;
@@ -206,6 +206,9 @@ char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
 		if (!n)
 			break;
 		len += (size_t)n;
+		/* an attribute comes whole in one read(): cap + 1 asked */
+		if (cap <= TEXT_MAX * 4 && len <= cap)
+			break;
 		if (len > cap) {
 			char why[64];
 
