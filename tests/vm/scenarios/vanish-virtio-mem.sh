@@ -29,7 +29,37 @@ check_list_json() {
 		fail "$2: a block reported online without a zone: $(/usr/bin/jq -c '.memory_blocks | map(select(.state == "online" and (.zones == null)))' "$1")"
 }
 
-delays=$(kill_moments "$seed" 6 400)
+# memplug list -M over and over until /tmp/stop exists: scans while blocks
+# come and go; each scan's exit status, stdout and stderr kept
+scanner() {
+	local i=0
+	while [ ! -e /tmp/stop ]; do
+		i=$((i + 1))
+		memplug list -M >/tmp/scan.$i.json 2>/tmp/scan.$i.err && echo 0 >/tmp/scan.$i.rc ||
+			echo $? >/tmp/scan.$i.rc
+		usleep 50000 # leave the one vCPU to the unplug now and then
+	done
+}
+check_scans() {
+	local n=0 f rc
+	for f in /tmp/scan.*.rc; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		rc=$(cat "$f")
+		f=${f%.rc}
+		case "$rc" in
+		0) check_list_json "$f.json" "$1 $(basename "$f")" ;;
+		1) [ "$(wc -l <"$f.err")" = 1 ] || fail "$1 $(basename "$f"): exit 1 with $(cat "$f.err")" ;;
+		*) fail "$1 $(basename "$f"): memplug list exit $rc: $(cat "$f.err")" ;;
+		esac
+	done
+	rm -f /tmp/scan.* /tmp/stop
+	SCANS=$n
+}
+
+codes=""
+scans=0
+delays=$(kill_moments "$seed" 3 400)
 round=0
 for d in $delays; do
 	round=$((round + 1))
@@ -40,13 +70,16 @@ for d in $delays; do
 	src=$(/usr/bin/jq -r '.sources[] | select(.type == "virtio-mem") | .source' $J)
 	[ -n "$src" ] || fail "round $round: no virtio-mem source in memplug list"
 
-	step "round $round: unplug while memplug onlines $src (unplug after $d ms)"
+	step "round $round: unplug while memplug onlines $src and lists (unplug after $d ms)"
+	scanner &
+	spid=$!
 	memplug online "$src" --order=ascending >/tmp/online.json 2>/tmp/online.err &
 	pid=$!
 	usleep $((d * 1000))
 	virtio_mem_resize 0
 	rc=0
 	wait "$pid" || rc=$?
+	codes="$codes $rc"
 	log "round $round: memplug online exit $rc: $(head -c 300 /tmp/online.err)"
 	case "$rc" in
 	0 | 1 | 3) ;;
@@ -58,24 +91,17 @@ for d in $delays; do
 		/usr/bin/jq -e '.targets[0].error != null' /tmp/online.json >/dev/null ||
 			fail "round $round: exit $rc without an error in the JSON"
 	fi
-
-	step "round $round: scans while blocks go away"
-	n=0
-	while ! back_to_boot && [ $n -lt 40 ]; do
-		n=$((n + 1))
-		lrc=0
-		memplug list -M >/tmp/list.json 2>/tmp/list.err || lrc=$?
-		case "$lrc" in
-		0) check_list_json /tmp/list.json "round $round scan $n" ;;
-		1) [ "$(wc -l </tmp/list.err)" = 1 ] || fail "round $round scan $n: $(cat /tmp/list.err)" ;;
-		*) fail "round $round scan $n: memplug list exit $lrc: $(cat /tmp/list.err)" ;;
-		esac
-	done
-	metric "round${round}_scans_during_removal" "$n"
 	wait_for 60 back_to_boot || fail "round $round: virtio-mem blocks not removed"
+	touch /tmp/stop
+	wait "$spid" || true
+	check_scans "round $round"
+	scans=$((scans + SCANS))
 	run_expect 0 memplug list -M
 	check_list_json $J "round $round after removal"
 	assert_eq "$(/usr/bin/jq '[.memory_blocks[] | select(.state == "online")] | length' $J)" "$boot" \
 		"round $round: online blocks in memplug list after removal"
 done
-pass "seed $seed: $round unplug races and scans during removal, no crash, nothing phantom"
+metric online_exit_codes "$(echo $codes | tr ' ' ',')"
+metric scans_while_blocks_change "$scans"
+[ "$scans" -ge "$round" ] || fail "only $scans scans ran while blocks changed"
+pass "seed $seed: $round unplug races (online exit codes$codes), $scans scans, no crash, nothing phantom"
