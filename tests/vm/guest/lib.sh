@@ -283,3 +283,23 @@ dimm_hotplug() {
 	qmp_must object-add "{\"qom-type\":\"memory-backend-ram\",\"id\":\"$1mem\",\"size\":$2}"
 	qmp_must device_add "{\"driver\":\"pc-dimm\",\"id\":\"$1\",\"memdev\":\"$1mem\"}"
 }
+
+# ------------------------------------------------------------- kill -9
+# N seeded moments in [0, MAX_MS) ms, one a line (busybox awk, same seed ->
+# same moments).
+kill_moments() {
+	awk -v s="$1" -v n="$2" -v m="$3" \
+		'BEGIN { srand(s); for (i = 0; i < n; i++) print int(rand() * m) }'
+}
+# MS CMD...: run CMD in the background and SIGKILL it MS ms later (if it
+# still runs); its exit status in $KILLED_RC (137 when the kill hit it).
+run_killed() {
+	local ms="$1" pid
+	shift
+	"$@" >/tmp/killed.out 2>/tmp/killed.err &
+	pid=$!
+	usleep $((ms * 1000))
+	kill -9 "$pid" 2>/dev/null || true
+	KILLED_RC=0
+	wait "$pid" || KILLED_RC=$?
+}
