@@ -446,6 +446,20 @@ static struct json_object *next_block_row(void *data)
 	return json_object_get(rows->row);
 }
 
+/* the same rows as real objects: the table reads the whole array */
+static struct json_object *block_rows_array(struct block_rows *rows)
+{
+	struct json_object *arr = json_object_new_array();
+	struct json_object *row;
+
+	while ((row = next_block_row(rows))) {
+		json_object_array_add(arr, row);
+		json_object_put(rows->row);
+		rows->row = NULL;
+	}
+	return arr;
+}
+
 int cmd_list(int argc, char **argv, struct cli_context *cli)
 {
 	struct list_opts o = { .node = -1, .zone = MEMPLUG_NR_ZONES };
@@ -504,9 +518,12 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 			       o.summary ? json_object_new_array() :
 					   regions_json(ctx, &o));
 	rows.next = memplug_block_get_first(ctx);
-	blocks = o.blocks && !o.summary ?
-			 json_array_stream(next_block_row, &rows) :
-			 json_object_new_array();
+	if (!o.blocks || o.summary)
+		blocks = json_object_new_array();
+	else if (o.table.enabled)
+		blocks = block_rows_array(&rows);
+	else
+		blocks = json_array_stream(next_block_row, &rows);
 	json_object_object_add(root, "memory_blocks", blocks);
 	if (o.table.enabled)
 		return list_table_print(root, o.blocks, &o.table);

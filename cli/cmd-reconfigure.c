@@ -78,6 +78,8 @@ static int reconfigure_option(int index, const char *arg, void *data)
 /*
  * The end of one device write: a failure ends the target with the
  * library's error line, a success marks it changed and rereads the model.
+ * A rescan that fails (the device vanished) ends the target too: what
+ * follows needs the model.
  */
 static int applied(struct memplug_ctx *ctx, struct report *r, int rc)
 {
@@ -85,13 +87,33 @@ static int applied(struct memplug_ctx *ctx, struct report *r, int rc)
 		return report_fail(r, EXIT_ERROR, "error", "%s",
 				   memplug_get_error(ctx));
 	r->changed = true;
-	memplug_scan(ctx);
+	if (memplug_scan(ctx))
+		return report_fail(r, EXIT_PARTIAL, "partial",
+				   "rescan after the change failed: %s",
+				   memplug_get_error(ctx));
 	return EXIT_OK;
 }
 
-/* a raw or fsdax namespace becomes devdax only with --force */
+/* the target's source after a rescan; gone ends the target */
+static struct memplug_source *
+still_there(struct memplug_ctx *ctx, struct report *r, const struct target *t)
+{
+	struct memplug_source *src = target_source(ctx, t);
+
+	if (!src)
+		report_fail(r, r->changed ? EXIT_PARTIAL : EXIT_ERROR,
+			    r->changed ? "partial" : "error",
+			    "%s vanished during the change", t->source);
+	return src;
+}
+
+/*
+ * A raw or fsdax namespace becomes devdax only with --force.  *@is_ns says
+ * whether @name is a namespace at all; the exit code says how it went.
+ */
 static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
-			     const char *name, const struct reconfigure_opts *o)
+			     const char *name, const struct reconfigure_opts *o,
+			     bool *is_ns)
 {
 	struct memplug_namespace *ns, *found = NULL;
 	const char *mode = NULL;
@@ -101,8 +123,9 @@ static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 		if (!strcmp(memplug_namespace_get_name(ns), name))
 			found = ns;
 	mode = found ? memplug_namespace_get_mode(found) : NULL;
+	*is_ns = mode != NULL;
 	if (!mode)
-		return 1; /* not a namespace: let target_parse say so */
+		return EXIT_OK; /* not a namespace: let target_parse say so */
 	json_object_object_add(r->obj, "namespace_mode",
 			       json_object_new_string(mode));
 	if (!strcmp(mode, "devdax"))
@@ -171,11 +194,15 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 			 const struct target *t,
 			 const struct reconfigure_opts *o)
 {
-	struct memplug_source *src = target_source(ctx, t);
-	const char *name = memplug_source_get_name(src);
+	struct memplug_source *src = still_there(ctx, r, t);
 	bool parallel = use_parallel(ctx, o);
 	const char *aob = memplug_get_auto_online_blocks(ctx);
+	const char *name;
 	int pid, rc;
+
+	if (!src)
+		return r->exit;
+	name = memplug_source_get_name(src);
 
 	if (memplug_source_get_mode(src) == MEMPLUG_MODE_DEVDAX) {
 		pid = memplug_dax_user(src);
@@ -237,6 +264,7 @@ static int offline_and_unbind(struct memplug_ctx *ctx, struct report *r,
 			      const struct target *t,
 			      const struct reconfigure_opts *o)
 {
+	struct memplug_source *src;
 	struct memplug_block **blocks;
 	unsigned long nr;
 	int rc;
@@ -249,7 +277,10 @@ static int offline_and_unbind(struct memplug_ctx *ctx, struct report *r,
 	report_step(r, "unbind %s from kmem", t->source);
 	if (o->action.dry_run)
 		return EXIT_OK;
-	return applied(ctx, r, memplug_dax_disable(target_source(ctx, t)));
+	src = still_there(ctx, r, t);
+	if (!src)
+		return r->exit;
+	return applied(ctx, r, memplug_dax_disable(src));
 }
 
 static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
@@ -280,7 +311,9 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 			return EXIT_OK;
 		}
 	}
-	src = target_source(ctx, t);
+	src = still_there(ctx, r, t);
+	if (!src)
+		return r->exit;
 	if (memplug_source_get_mode(src) != MEMPLUG_MODE_SYSTEM_RAM) {
 		rc = to_system_ram(ctx, r, t, o);
 		if (rc)
@@ -305,7 +338,9 @@ static int wanted_devdax(struct memplug_ctx *ctx, struct report *r,
 		if (rc)
 			return rc;
 	}
-	src = target_source(ctx, t);
+	src = still_there(ctx, r, t);
+	if (!src)
+		return r->exit;
 	if (!o->action.dry_run &&
 	    memplug_source_get_mode(src) == MEMPLUG_MODE_DEVDAX)
 		return EXIT_OK;
@@ -328,15 +363,14 @@ int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
 	const struct reconfigure_opts *o = data;
 	struct memplug_source *src;
 	struct target t = { 0 };
+	bool is_ns;
 	int rc;
 
 	json_object_object_add(r->obj, "action",
 			       json_object_new_string("reconfigure"));
-	rc = convert_namespace(ctx, r, name, o);
-	if (rc == 1)
-		rc = EXIT_OK;
-	else if (rc ||
-		 (o->action.dry_run && json_object_array_length(r->steps)))
+	rc = convert_namespace(ctx, r, name, o, &is_ns);
+	if (rc ||
+	    (is_ns && o->action.dry_run && json_object_array_length(r->steps)))
 		goto out;
 	rc = target_parse(ctx, r, name, &t);
 	if (rc)

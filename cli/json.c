@@ -7,6 +7,7 @@
 #include <string.h>
 #include <json-c/printbuf.h>
 #include "memplug.h"
+#include "text.h"
 
 struct json_object *json_size(uint64_t bytes, bool human)
 {
@@ -64,6 +65,7 @@ void json_print(struct json_object *obj)
 {
 	const char *text;
 
+	json_clean(obj); /* kernel text may hold bytes that are not UTF-8 */
 	printing = true;
 	text = json_object_to_json_string_ext(
 		obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -145,6 +147,7 @@ static int array_stream_print(struct json_object *jso, struct printbuf *pb,
 		if (flags & JSON_C_TO_STRING_SPACED && !pretty)
 			printbuf_strappend(pb, " ");
 		printbuf_memappend_fast(pb, pad->buf, pad->bpos);
+		json_clean(val); /* made after json_print() cleaned the rest */
 		text = json_object_to_json_string_length(val, flags, &len);
 		append_at_level(pb, text, len, pad->buf, pad->bpos);
 		json_object_put(val);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "builtin.h"
+#include "text.h"
 
 static int cmd_help(int argc, char **argv, struct cli_context *cli);
 
@@ -103,12 +104,17 @@ static int cmd_help(int argc, char **argv, struct cli_context *cli)
 	return cmd->fn(2, args, cli);
 }
 
+/* the library's messages carry kernel text: one clean line each */
 static void log_stderr(struct memplug_ctx *ctx, int priority, const char *file,
 		       int line, const char *fn, const char *format,
 		       va_list args)
 {
-	fprintf(stderr, "memplug: %s: ", fn);
-	vfprintf(stderr, format, args);
+	char *msg = NULL;
+
+	if (vasprintf(&msg, format, args) < 0)
+		return;
+	text_line(stderr, "memplug: %s: %s", fn, msg);
+	free(msg);
 }
 
 /*

@@ -7,16 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memplug.h"
+#include "text.h"
+
+/* "memplug: [CMD: ]MESSAGE", one line, no control characters */
+static void error_line(const char *cmd, const char *format, va_list args)
+{
+	char *msg = NULL;
+
+	if (vasprintf(&msg, format, args) < 0)
+		msg = NULL;
+	text_line(stderr, "memplug: %s%s%s", cmd ? cmd : "", cmd ? ": " : "",
+		  msg ? msg : "out of memory");
+	free(msg);
+}
 
 int cli_usage_error(const char *cmd, const char *format, ...)
 {
 	va_list args;
 
-	fprintf(stderr, "memplug: %s%s", cmd ? cmd : "", cmd ? ": " : "");
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	error_line(cmd, format, args);
 	va_end(args);
-	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 
@@ -24,11 +35,9 @@ int cli_error(int code, const char *format, ...)
 {
 	va_list args;
 
-	fputs("memplug: ", stderr);
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	error_line(NULL, format, args);
 	va_end(args);
-	fputc('\n', stderr);
 	return code;
 }
 

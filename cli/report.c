@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "action.h"
+#include "text.h"
 
 void report_init(struct report *r, const char *target)
 {
@@ -45,7 +46,7 @@ void report_warn(struct report *r, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
 	json_object_array_add(r->warnings, json_object_new_string(buf));
-	fprintf(stderr, "memplug: %s: warning: %s\n", r->target, buf);
+	text_line(stderr, "memplug: %s: warning: %s", r->target, buf);
 }
 
 void report_time(struct report *r, const char *phase, uint64_t ns)
@@ -80,7 +81,7 @@ int report_fail(struct report *r, int exit, const char *result, const char *fmt,
 	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
 	json_object_object_add(r->obj, "error", json_object_new_string(buf));
-	fprintf(stderr, "memplug: %s: %s\n", r->target, buf);
+	text_line(stderr, "memplug: %s: %s", r->target, buf);
 	r->exit = exit;
 	r->result = result;
 	return exit;

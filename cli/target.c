@@ -4,27 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
-
-static bool parse_block_list(const char *name, unsigned long *first,
-			     unsigned long *last)
-{
-	char *end;
-
-	if (strncmp(name, "memory", 6) || name[6] < '0' || name[6] > '9')
-		return false;
-	*first = strtoul(name + 6, &end, 10);
-	*last = *first;
-	if (*end == '-') {
-		const char *p = end + 1;
-
-		if (!strncmp(p, "memory", 6))
-			p += 6;
-		if (*p < '0' || *p > '9')
-			return false;
-		*last = strtoul(p, &end, 10);
-	}
-	return !*end && *last >= *first;
-}
+#include "block-list.h"
 
 int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
 		 struct target *t)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "private.h"
 
 static const char *const zone_names[MEMPLUG_NR_ZONES] = {
@@ -44,7 +45,7 @@ memplug_block_state_name(enum memplug_block_state state)
 	return state <= MEMPLUG_BLOCK_UNKNOWN ? state_names[state] : "unknown";
 }
 
-static enum memplug_block_state state_parse(const char *text)
+enum memplug_block_state block_state_parse(const char *text)
 {
 	int s;
 
@@ -186,6 +187,43 @@ static int block_dir(char *buf, unsigned long id)
 	return len;
 }
 
+/* the file in @path failed: is its block directory memoryN/ gone? */
+static bool block_gone(int memfd, char *path, int n)
+{
+	struct stat st;
+	bool gone;
+
+	if (errno != ENOENT && errno != ENOTDIR)
+		return false;
+	path[n - 1] = '\0';
+	gone = fstatat(memfd, path, &st, AT_SYMLINK_NOFOLLOW) ||
+	       !S_ISDIR(st.st_mode);
+	path[n - 1] = '/';
+	return gone;
+}
+
+/*
+ * "memoryN" with N in canonical decimal (no sign, space or leading zero,
+ * no overflow): the only names the kernel gives blocks.  Anything else in
+ * the directory is not a block.
+ */
+bool block_name_id(const char *name, unsigned long *id)
+{
+	const char *p = name + 6;
+	unsigned long v = 0;
+
+	if (strncmp(name, "memory", 6) || *p < '0' || *p > '9' ||
+	    (p[0] == '0' && p[1]))
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || __builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (unsigned long)(*p - '0'), &v))
+			return false;
+	}
+	*id = v;
+	return true;
+}
+
 /*
  * state, and valid_zones unless the block is offline, opened by paths
  * relative to the memory directory: three or six system calls per block.
@@ -201,22 +239,25 @@ int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block)
 	n = block_dir(path, block->id);
 	strcpy(path + n, "state");
 	text = read_text_at(ctx, memfd, path);
-	if (!text && errno == ENOENT) {
-		path[n - 1] = '\0';
-		if (faccessat(memfd, path, F_OK, 0) && errno == ENOENT)
-			return -ENOENT; /* the block went away */
-		path[n - 1] = '/';
-	}
-	block->state = state_parse(text);
+	if (!text && block_gone(memfd, path, n))
+		goto gone;
+	block->state = block_state_parse(text);
 	free(text);
 	block_zones_forget(block);
 	if (block->state == MEMPLUG_BLOCK_OFFLINE)
 		return 0;
 	strcpy(path + n, "valid_zones");
 	text = read_text_at(ctx, memfd, path);
+	if (!text && block_gone(memfd, path, n))
+		goto gone;
 	block_zones_set(block, text);
 	free(text);
 	return 0;
+gone:
+	/* removed while read (virtio-mem unplug, an unbind): never online */
+	block->state = MEMPLUG_BLOCK_UNKNOWN;
+	block_zones_forget(block);
+	return -ENOENT;
 }
 
 /*
@@ -230,12 +271,12 @@ static void block_nodes(struct memplug_ctx *ctx)
 	struct dirent *de, *me;
 	DIR *dir, *ndir;
 
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	free(path);
 	while (dir && (de = readdir(dir))) {
 		int nid = name_number(de->d_name, "node");
 
-		ndir = nid < 0 ? NULL : opendir_at(dir, de->d_name);
+		ndir = nid < 0 ? NULL : opendir_at(ctx, dir, de->d_name);
 		while (ndir && (me = readdir(ndir))) {
 			int id = name_number(me->d_name, "memory");
 			struct memplug_block *block =
@@ -273,14 +314,14 @@ static int cmp_block(const void *a, const void *b)
 int scan_blocks(struct memplug_ctx *ctx)
 {
 	char *path = root_path(ctx, SYSFS_MEMORY);
-	unsigned long cap = 0, i;
+	unsigned long cap = 0, i, kept;
 	struct dirent *de;
 	int memfd, rc = 0;
 	DIR *dir;
 
 	if (!path)
 		return -ENOMEM;
-	dir = opendir(path);
+	dir = root_opendir(ctx, path);
 	if (!dir) {
 		rc = set_error(ctx, errno, "cannot read %s", path);
 		free(path);
@@ -289,12 +330,10 @@ int scan_blocks(struct memplug_ctx *ctx)
 	free(path);
 	while ((de = readdir(dir))) {
 		unsigned long id;
-		char *end;
 
-		if (strncmp(de->d_name, "memory", 6) || !de->d_name[6])
-			continue;
-		id = strtoul(de->d_name + 6, &end, 10);
-		if (*end)
+		/* the block's start, id * block_size, must be an address */
+		if (!block_name_id(de->d_name, &id) ||
+		    id > UINT64_MAX / ctx->block_size)
 			continue;
 		if (ctx->nr_blocks == cap) {
 			struct memplug_block *grow;
@@ -315,12 +354,19 @@ int scan_blocks(struct memplug_ctx *ctx)
 	ctx->removable = REMOVABLE_UNREAD;
 	ctx->removable_global = removable_is_global(ctx);
 	memfd = dirfd(dir);
-	qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks), cmp_block);
-	for (i = 0; i < ctx->nr_blocks && !rc; i++) {
+	if (ctx->nr_blocks) /* qsort(NULL, 0) is undefined */
+		qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks),
+		      cmp_block);
+	for (i = 0, kept = 0; i < ctx->nr_blocks && !rc; i++) {
 		rc = block_read(ctx, memfd, &ctx->blocks[i]);
-		if (rc == -ENOENT) /* removed while we read: drop it */
+		if (rc == -ENOENT) { /* removed while we read: drop it */
 			rc = 0;
+			continue;
+		}
+		ctx->blocks[kept++] = ctx->blocks[i];
 	}
+	if (!rc)
+		ctx->nr_blocks = kept;
 	closedir(dir);
 	if (!rc)
 		block_nodes(ctx);

@@ -15,6 +15,7 @@ MEMPLUG_EXPORT int memplug_new(struct memplug_ctx **out, const char *root)
 		return -ENOMEM;
 	ctx->refcount = 1;
 	ctx->lock_fd = -1;
+	ctx->root_fd = -1;
 	log_init(ctx);
 	if (root_init(ctx, root)) {
 		free(ctx);
@@ -47,6 +48,7 @@ MEMPLUG_EXPORT struct memplug_ctx *memplug_unref(struct memplug_ctx *ctx)
 		return ctx;
 	free_model(ctx);
 	memplug_unlock(ctx);
+	confine_release(ctx);
 	free(ctx->root);
 	free(ctx);
 	return NULL;
@@ -69,6 +71,7 @@ MEMPLUG_EXPORT int memplug_scan(struct memplug_ctx *ctx)
 
 	free_model(ctx);
 	clear_error(ctx);
+	ctx->bad_file[0] = '\0';
 	rc = scan_kernel(ctx);
 	if (!rc)
 		rc = scan_blocks(ctx);
@@ -80,6 +83,9 @@ MEMPLUG_EXPORT int memplug_scan(struct memplug_ctx *ctx)
 		rc = scan_devices(ctx);
 	if (!rc)
 		rc = scan_sources(ctx);
+	/* a FIFO, a device, a link out of the root, a huge file: say which */
+	if (!rc && ctx->bad_file[0])
+		rc = set_error(ctx, 0, "%s", ctx->bad_file);
 	if (rc) {
 		free_model(ctx);
 		return rc;

@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,17 +190,17 @@ static bool pid_uses(struct memplug_ctx *ctx, const char *pid,
 	struct dirent *de;
 	DIR *dir;
 	FILE *f;
+	int fd;
 
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	while (dir && !found && (de = readdir(dir))) {
-		char target[256], *fd;
+		char target[256];
 		ssize_t len;
 
-		if (de->d_name[0] == '.' ||
-		    asprintf(&fd, "%s/%s", path, de->d_name) < 0)
+		if (de->d_name[0] == '.')
 			continue;
-		len = readlink(fd, target, sizeof(target) - 1);
-		free(fd);
+		len = readlinkat(dirfd(dir), de->d_name, target,
+				 sizeof(target) - 1);
 		if (len > 0) {
 			target[len] = '\0';
 			found = !strcmp(target, devpath);
@@ -209,7 +210,10 @@ static bool pid_uses(struct memplug_ctx *ctx, const char *pid,
 		closedir(dir);
 	free(path);
 	path = root_path(ctx, "proc/%s/maps", pid);
-	f = !found && path ? fopen(path, "re") : NULL;
+	fd = !found && path ? root_open_read(ctx, AT_FDCWD, path) : -1;
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
 	while (f && !found && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, devpath);
 
@@ -230,7 +234,7 @@ MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
 	DIR *dir;
 
 	snprintf(devpath, sizeof(devpath), "/dev/%s", src->name);
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	free(path);
 	if (!dir)
 		return -1;
@@ -249,20 +253,33 @@ MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
  * The path that parallel deferred onlining speeds up: the kernel onlines
  * the whole range inside one add_memory call when auto_online_blocks says
  * so.  SIGINT and SIGTERM are held while the setting is changed so that it
- * is always restored; completion is a node MemTotal that stops changing.
+ * is always restored; against SIGKILL (OOM killer, a stop timeout) the
+ * original value is journaled durably first, and the next memplug that
+ * takes the lock restores it (memplug_lock).  Completion is a node
+ * MemTotal that stops changing.
  */
 MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 						 enum memplug_online_type type)
 {
 	struct memplug_ctx *ctx = src->ctx;
 	char *path = root_path(ctx, SYSFS_MEMORY "/auto_online_blocks");
-	char *saved = path ? read_text(ctx, path) : NULL;
+	char *saved = journal_aob_pending(ctx);
 	sigset_t hold, old;
 	long long last = -2, cur;
 	int rc, stable = 0, polls = 0;
+	bool restored = false;
 
+	/* a leftover journal holds the true original, not what reads now */
+	if (!saved && path)
+		saved = read_text(ctx, path);
 	if (!saved) {
 		rc = set_error(ctx, errno, "cannot read %s", path ? path : "");
+		free(path);
+		return rc;
+	}
+	rc = journal_aob_save(ctx, saved);
+	if (rc) {
+		free(saved);
 		free(path);
 		return rc;
 	}
@@ -274,11 +291,16 @@ MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 	rc = write_text(ctx, path, memplug_online_type_name(type));
 	if (rc) {
 		rc = set_error(ctx, -rc, "write %s", path);
+		restored = true; /* unchanged */
 	} else {
 		rc = memplug_dax_enable_ram(src);
-		if (write_text(ctx, path, saved))
+		restored = !write_text(ctx, path, saved);
+		if (!restored)
 			err(ctx, "could not restore %s to %s\n", path, saved);
 	}
+	/* the journal goes only once the original is back */
+	if (restored)
+		journal_aob_clear(ctx);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(saved);
 	free(path);

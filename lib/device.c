@@ -22,7 +22,7 @@ static char **list_dir(struct memplug_ctx *ctx, const char *rel,
 	DIR *dir;
 
 	*count = 0;
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	free(path);
 	while (dir && (de = readdir(dir))) {
 		if (strncmp(de->d_name, prefix, plen) || !de->d_name[plen])
@@ -93,25 +93,36 @@ static void dax_backing(struct memplug_ctx *ctx, struct memplug_source *src,
 	}
 }
 
-/* kmem adds only the whole blocks inside a range */
-static void add_range_blocks(struct memplug_source *src, uint64_t start,
-			     uint64_t end)
+/*
+ * kmem adds only the whole blocks inside a range: blocks first..last-1.
+ * Every step is checked (a range may end at 2^64 - 1) and the walk goes
+ * over the blocks that exist, never over the ids a range could hold.
+ */
+void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end)
 {
 	struct memplug_ctx *ctx = src->ctx;
-	uint64_t bs = ctx->block_size;
-	uint64_t first = (start + bs - 1) / bs, last = (end + 1) / bs;
+	uint64_t bs = ctx->block_size, first, last;
+	unsigned long lo = 0, hi = ctx->nr_blocks;
 
+	if (!bs || end < start)
+		return;
+	first = start / bs + (start % bs != 0);
+	last = end / bs + (end % bs == bs - 1);
 	if (!src->has_range || start < src->start)
 		src->start = start;
 	if (!src->has_range || end > src->end)
 		src->end = end;
 	src->has_range = true;
-	for (; first < last; first++) {
-		struct memplug_block *b = memplug_block_get_by_id(ctx, first);
+	while (lo < hi) { /* the first block with id >= first */
+		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (b)
-			source_add_block(src, b);
+		if (ctx->blocks[mid].id < first)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (; lo < ctx->nr_blocks && ctx->blocks[lo].id < last; lo++)
+		source_add_block(src, &ctx->blocks[lo]);
 }
 
 static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
@@ -137,7 +148,8 @@ static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
 		return;
 	/* older kernels: one range from resource + size */
 	if (!read_u64f(ctx, &start, 0, "%s/resource", dir) && src->size) {
-		add_range_blocks(src, start, start + src->size - 1);
+		if (!__builtin_add_overflow(start, src->size - 1, &end))
+			add_range_blocks(src, start, end);
 		return;
 	}
 	for (i = 0; i < ctx->nr_iomem; i++)
@@ -298,7 +310,8 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 		read_intf(ctx, &ns->target_node, "%s/target_node", dir);
 		ns->uuid = read_uuid(ctx, dir);
 		holder = read_textf(ctx, "%s/holder", dir);
-		if (holder && *holder) {
+		/* content, not a path: only a plain name such as dax0.1 */
+		if (holder && name_is_plain(holder)) {
 			char *hdir, *hmode;
 
 			if (asprintf(&hdir, SYSFS_ND "/%s", holder) >= 0) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1
 /* Block state writes: online in a zone, offline with retries and a bound. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
 
 	if (!path)
 		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
 	free(path);
 	if (fd < 0)
 		return -errno;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include "private.h"
 
-static long long vmstat_value(const char *vmstat, const char *key)
+long long vmstat_value(const char *vmstat, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = vmstat;
@@ -28,21 +28,12 @@ static long long vmstat_value(const char *vmstat, const char *key)
 /* /proc/vmstat is larger than read_text's buffer: read it whole */
 static char *read_big(struct memplug_ctx *ctx, const char *rel)
 {
-	char *path = root_path(ctx, "%s", rel), *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *path = root_path(ctx, "%s", rel), *buf;
 
 	if (!path)
 		return NULL;
-	f = fopen(path, "re");
+	buf = read_file(ctx, AT_FDCWD, path, TABLE_MAX, NULL);
 	free(path);
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
 	return buf;
 }
 
@@ -51,22 +42,26 @@ static char *read_big(struct memplug_ctx *ctx, const char *rel)
  * read it in large chunks, keeping the tail of each chunk so that a name
  * cut in two is still found.
  */
-static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
+int kallsyms_fd_has(int fd, const char *symbol, uint64_t cap)
 {
-	char *path = root_path(ctx, "proc/kallsyms"), *buf, needle[128];
 	size_t nlen, keep = 0, size = 256 * 1024;
+	char *buf, needle[128];
+	uint64_t total = 0;
 	bool found = false;
 	ssize_t n;
-	int fd;
 
 	nlen = (size_t)snprintf(needle, sizeof(needle), " %s\n", symbol);
-	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	free(path);
-	if (fd < 0 || nlen >= sizeof(needle))
-		goto out;
+	if (nlen >= sizeof(needle))
+		return 0;
 	buf = malloc(size);
 	while (buf && !found && (n = read(fd, buf + keep, size - keep)) > 0) {
 		size_t len = keep + (size_t)n;
+
+		total += (uint64_t)n;
+		if (total > cap) {
+			free(buf);
+			return -1;
+		}
 
 		/* "addr T name\n", or "addr t name\t[module]\n" */
 		found = memmem(buf, len, needle, nlen) != NULL;
@@ -77,10 +72,27 @@ static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
 		memmove(buf, buf + len - keep, keep);
 	}
 	free(buf);
-out:
-	if (fd >= 0)
-		close(fd);
 	return found;
+}
+
+static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
+{
+	char *path = root_path(ctx, "proc/kallsyms");
+	int fd, rc;
+
+	fd = path ? root_open_read(ctx, AT_FDCWD, path) : -1;
+	if (fd < 0) {
+		free(path);
+		return false;
+	}
+	rc = kallsyms_fd_has(fd, symbol, KALLSYMS_MAX);
+	close(fd);
+	if (rc < 0 && !ctx->bad_file[0])
+		snprintf(ctx->bad_file, sizeof(ctx->bad_file),
+			 "%s: larger than %llu bytes", path,
+			 (unsigned long long)KALLSYMS_MAX);
+	free(path);
+	return rc > 0;
 }
 
 /*
@@ -92,17 +104,15 @@ out:
 static bool kallsyms_has_cached(struct memplug_ctx *ctx, const char *symbol)
 {
 	char *boot_id = read_textf(ctx, "proc/sys/kernel/random/boot_id");
-	char *path = root_path(ctx, "run/memplug/kallsyms"), *tmp = NULL;
 	char *cached = NULL, line[256];
 	bool found;
-	FILE *f;
 	int n;
 
-	if (!boot_id || !path || strlen(boot_id) > 64) {
+	if (!boot_id || strlen(boot_id) > 64) {
 		found = kallsyms_has(ctx, symbol);
 		goto out;
 	}
-	cached = read_text(ctx, path);
+	cached = run_read(ctx, "kallsyms");
 	n = snprintf(line, sizeof(line), "%s %s ", boot_id, symbol);
 	if (cached && n < (int)sizeof(line) && !strncmp(cached, line, n) &&
 	    (cached[n] == '0' || cached[n] == '1') && !cached[n + 1]) {
@@ -110,26 +120,18 @@ static bool kallsyms_has_cached(struct memplug_ctx *ctx, const char *symbol)
 		goto out;
 	}
 	found = kallsyms_has(ctx, symbol);
-	if (asprintf(&tmp, "%s.%d", path, (int)getpid()) < 0) {
-		tmp = NULL;
-		goto out;
-	}
-	f = fopen(tmp, "we");
-	if (f) {
-		bool ok = fprintf(f, "%s%d\n", line, found) > 0;
-
-		if (fclose(f) || !ok || rename(tmp, path))
-			unlink(tmp);
+	/* never creates run/memplug: only the lock does */
+	if (n < (int)sizeof(line) - 3 && run_dir_exists(ctx)) {
+		snprintf(line + n, sizeof(line) - n, "%d\n", found);
+		run_write(ctx, "kallsyms", line, 0644, false);
 	}
 out:
-	free(tmp);
 	free(cached);
-	free(path);
 	free(boot_id);
 	return found;
 }
 
-static const char *cmdline_param(const char *cmdline, const char *key)
+const char *cmdline_param(const char *cmdline, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = cmdline;
@@ -167,7 +169,7 @@ static void detect_parallel(struct memplug_ctx *ctx)
 	}
 	free(cmdline);
 	path = root_path(ctx, "sys/module");
-	dir = path ? opendir(path) : NULL;
+	dir = path ? root_opendir(ctx, path) : NULL;
 	while (dir && (de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -222,7 +224,9 @@ int scan_kernel(struct memplug_ctx *ctx)
 		free(path);
 		return rc;
 	}
-	if (parse_u64(text, 16, &ctx->block_size) || !ctx->block_size ||
+	/* a power of two, at least a page: a block holds whole pages */
+	if (parse_u64(text, 16, &ctx->block_size) ||
+	    ctx->block_size < (uint64_t)sysconf(_SC_PAGESIZE) ||
 	    (ctx->block_size & (ctx->block_size - 1))) {
 		rc = set_error(ctx, 0, "invalid block_size_bytes '%s' in %s",
 			       text, path);
@@ -237,6 +241,13 @@ int scan_kernel(struct memplug_ctx *ctx)
 	ctx->kernel_release = read_textf(ctx, "proc/sys/kernel/osrelease");
 	ctx->auto_online_blocks =
 		read_textf(ctx, SYSFS_MEMORY "/auto_online_blocks");
+	text = journal_aob_pending(ctx);
+	if (text && ctx->auto_online_blocks &&
+	    strcmp(text, ctx->auto_online_blocks))
+		err(ctx,
+		    "auto_online_blocks is '%s', left by an interrupted memplug: the next reconfigure, online or offline restores '%s'\n",
+		    ctx->auto_online_blocks, text);
+	free(text);
 	ctx->memmap_on_memory =
 		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
 	ctx->online_policy =

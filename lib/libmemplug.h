@@ -61,7 +61,8 @@ void memplug_set_log_priority(struct memplug_ctx *ctx, int priority);
 void memplug_set_userdata(struct memplug_ctx *ctx, void *userdata);
 void *memplug_get_userdata(struct memplug_ctx *ctx);
 const char *memplug_get_sysfs_root(struct memplug_ctx *ctx);
-/* true when the root is "/": the live kernel, where writes are real */
+/* true when the root directory is / itself (same device and inode, so
+ * "/.", "/sys/.." or a symlink to / too): the live kernel, writes are real */
 bool memplug_is_live(struct memplug_ctx *ctx);
 /* the monotonic clock, in ns, that batch timings (elapsed_ns) use */
 uint64_t memplug_clock_ns(void);
@@ -444,6 +445,9 @@ int memplug_namespace_to_devdax(struct memplug_namespace *ns);
 /*
  * Take the machine-wide lock (<root>/run/memplug/lock), waiting up to
  * @wait_ms.  Returns 0, -EWOULDBLOCK on time-out, or another -errno.
+ * Holding it, first restores auto_online_blocks when a killed
+ * memplug_dax_enable_ram_online() left it changed (its journal in
+ * <root>/run/memplug).
  */
 int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms);
 void memplug_unlock(struct memplug_ctx *ctx);
@@ -454,6 +458,8 @@ void memplug_unlock(struct memplug_ctx *ctx);
  * Bind @source to kmem with auto_online_blocks set to @type, so that the
  * kernel onlines the whole range in one hotplug operation (the path that
  * parallel deferred onlining speeds up), then restore auto_online_blocks.
+ * The original value is journaled (fsync'd) in <root>/run/memplug first,
+ * so that a SIGKILL in between is repaired by the next memplug_lock().
  * Waits until the target node's MemTotal stops changing.
  */
 int memplug_dax_enable_ram_online(struct memplug_source *source,

@@ -11,32 +11,29 @@
 
 MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 {
-	char *dir = root_path(ctx, "run/memplug"), *path;
+	char *path = root_path(ctx, "run/memplug/lock");
 	uint64_t deadline = memplug_clock_ns() + (uint64_t)wait_ms * 1000000ULL;
-	int fd, rc;
+	int dir, fd, rc;
 
-	if (ctx->lock_fd >= 0)
+	if (ctx->lock_fd >= 0) {
+		free(path);
 		return 0;
-	if (!dir)
-		return -ENOMEM;
-	/* on a test tree the run directory may not exist yet */
-	if (!memplug_is_live(ctx)) {
-		char *run = root_path(ctx, "run");
-
-		if (run)
-			mkdir(run, 0755);
-		free(run);
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		rc = set_error(ctx, errno, "cannot create %s", dir);
-		free(dir);
+	if (!path)
+		return -ENOMEM;
+	/* run/ and run/memplug/ may not exist yet on a test tree; neither
+	 * they nor the lock may be symlinks (O_NOFOLLOW on each) */
+	dir = run_dir_open(ctx, true);
+	if (dir < 0) {
+		rc = set_error(ctx, errno, "cannot open the directory of %s",
+			       path);
+		free(path);
 		return rc;
 	}
-	rc = asprintf(&path, "%s/lock", dir);
-	free(dir);
-	if (rc < 0)
-		return -ENOMEM;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = openat(dir, "lock",
+		    O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		    0644);
+	close(dir);
 	if (fd < 0) {
 		rc = set_error(ctx, errno, "cannot open %s", path);
 		free(path);
@@ -58,6 +55,9 @@ MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 	}
 	free(path);
 	ctx->lock_fd = fd;
+	/* finish what a killed run left half done */
+	if (journal_aob_repair(ctx))
+		err(ctx, "%s\n", memplug_get_error(ctx));
 	return 0;
 fail:
 	close(fd);

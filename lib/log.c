@@ -18,7 +18,8 @@ static void log_stderr(struct memplug_ctx *ctx, int priority, const char *file,
 	vfprintf(stderr, format, args);
 }
 
-/* $MEMPLUG_LOG, read like $MEMPLUG_SYSFS_ROOT: ignored when setuid */
+/* $MEMPLUG_LOG (debug, info, err or 0..7), read like $MEMPLUG_SYSFS_ROOT:
+ * ignored when setuid */
 static int priority_from_env(void)
 {
 	const char *env = secure_getenv("MEMPLUG_LOG");
@@ -29,7 +30,12 @@ static int priority_from_env(void)
 		return LOG_DEBUG;
 	if (!strcmp(env, "info"))
 		return LOG_INFO;
-	return LOG_ERR;
+	if (!strcmp(env, "err"))
+		return LOG_ERR;
+	/* a syslog priority number, as memplug(1) documents */
+	if (env[0] >= '0' && env[0] <= '7' && !env[1])
+		return env[0] - '0';
+	return 0;
 }
 
 void log_init(struct memplug_ctx *ctx)

@@ -149,12 +149,14 @@ static void observe(struct memplug_ctx *ctx)
 		for (i = 0; i < nz; i++) {
 			struct memplug_zone_pages *z = &ctx->nodes[n].zones[i];
 			struct cell *c = &cells[n * nz + i];
-			long long delta = z->present - z->managed;
+			long long delta;
 
 			if (!c->block_pages)
 				continue;
 			if (c->has_boot || !ctx->nodes[n].has_zone[i] ||
-			    z->present != c->block_pages)
+			    z->present != c->block_pages ||
+			    __builtin_sub_overflow(z->present, z->managed,
+						   &delta))
 				c->verdict = V_INCONCLUSIVE;
 			else if (delta == c->predicted_self)
 				c->verdict = V_PREDICTED;

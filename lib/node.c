@@ -2,35 +2,48 @@
 /* NUMA nodes: MemTotal from nodeN/meminfo, zone pages from /proc/zoneinfo. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include "private.h"
 
+/*
+ * "Node 0 MemTotal:       16303104 kB" somewhere in @text: the bytes, or -1
+ * when absent, malformed or beyond what a long long holds.
+ */
+long long meminfo_total_parse(const char *text)
+{
+	const char *p = text;
+	long long kb, bytes;
+	char *end;
+
+	while (p && (p = strstr(p, "MemTotal:"))) {
+		p += 9;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		kb = strtoll(p, &end, 10);
+		if (errno || strncmp(end, " kB", 3) ||
+		    __builtin_mul_overflow(kb, 1024, &bytes))
+			return -1;
+		return bytes;
+	}
+	return -1;
+}
+
 long long node_meminfo_total(struct memplug_ctx *ctx, int id)
 {
 	char *path = root_path(ctx, SYSFS_NODE "/node%d/meminfo", id);
-	char line[256];
-	long long kb = -1;
-	FILE *f;
+	char *text = path ? read_file(ctx, AT_FDCWD, path, TEXT_MAX * 4, NULL) :
+			    NULL;
+	long long bytes = text ? meminfo_total_parse(text) : -1;
 
-	f = path ? fopen(path, "re") : NULL;
+	free(text);
 	free(path);
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "MemTotal:");
-
-		if (p) {
-			char *end;
-
-			kb = strtoll(p + 9, &end, 10);
-			if (end == p + 9 || kb < 0)
-				kb = -1;
-			break;
-		}
-	}
-	fclose(f);
-	return kb < 0 ? -1 : kb * 1024;
+	return bytes;
 }
 
 static int cmp_node(const void *a, const void *b)
@@ -44,17 +57,11 @@ static int cmp_node(const void *a, const void *b)
  * "Node 0, zone   Normal" starts a zone; its "spanned", "present" and
  * "managed" lines follow before the next header.
  */
-static void scan_zoneinfo(struct memplug_ctx *ctx)
+void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f)
 {
-	char *path = root_path(ctx, "proc/zoneinfo");
 	struct memplug_zone_pages *pages = NULL;
 	char line[512];
-	FILE *f;
 
-	f = path ? fopen(path, "re") : NULL;
-	free(path);
-	if (!f)
-		return;
 	while (fgets(line, sizeof(line), f)) {
 		char zone[32], key[32];
 		long long val;
@@ -72,7 +79,8 @@ static void scan_zoneinfo(struct memplug_ctx *ctx)
 			}
 			continue;
 		}
-		if (!pages || sscanf(line, " %31s %lld", key, &val) != 2)
+		if (!pages || sscanf(line, " %31s %lld", key, &val) != 2 ||
+		    val < 0)
 			continue;
 		if (!strcmp(key, "spanned"))
 			pages->spanned = val;
@@ -81,7 +89,22 @@ static void scan_zoneinfo(struct memplug_ctx *ctx)
 		else if (!strcmp(key, "managed"))
 			pages->managed = val;
 	}
-	fclose(f);
+}
+
+static void scan_zoneinfo(struct memplug_ctx *ctx)
+{
+	char *path = root_path(ctx, "proc/zoneinfo"), *text;
+	size_t len = 0;
+	FILE *f;
+
+	text = path ? read_file(ctx, AT_FDCWD, path, TABLE_MAX, &len) : NULL;
+	f = text && len ? fmemopen(text, len, "r") : NULL;
+	if (f) {
+		zoneinfo_parse(ctx, f);
+		fclose(f);
+	}
+	free(text);
+	free(path);
 }
 
 int scan_nodes(struct memplug_ctx *ctx)
@@ -94,7 +117,7 @@ int scan_nodes(struct memplug_ctx *ctx)
 
 	if (!path)
 		return -ENOMEM;
-	dir = opendir(path);
+	dir = root_opendir(ctx, path);
 	free(path);
 	/* a kernel without NUMA support has no node directory */
 	while (dir && (de = readdir(dir))) {
@@ -118,7 +141,8 @@ int scan_nodes(struct memplug_ctx *ctx)
 	}
 	if (dir)
 		closedir(dir);
-	qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
+	if (ctx->nr_nodes) /* qsort(NULL, 0) is undefined */
+		qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
 	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++)
 		ctx->nodes[i].ctx = ctx;
 	node_counters(ctx);
@@ -224,13 +248,19 @@ memplug_node_get_zone_pages(struct memplug_node *node, enum memplug_zone zone,
 MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,
 						     long long nr_kernel_pages)
 {
-	long long movable = node->zones[MEMPLUG_ZONE_MOVABLE].present;
-	long long kernel = node->zones[MEMPLUG_ZONE_DMA].present +
-			   node->zones[MEMPLUG_ZONE_DMA32].present +
-			   node->zones[MEMPLUG_ZONE_NORMAL].present -
-			   nr_kernel_pages;
+	const struct memplug_zone_pages *z = node->zones;
+	long long movable = z[MEMPLUG_ZONE_MOVABLE].present, kernel, pct;
 
+	/* numbers from zoneinfo: beyond a long long is beyond any limit */
+	if (__builtin_add_overflow(z[MEMPLUG_ZONE_DMA].present,
+				   z[MEMPLUG_ZONE_DMA32].present, &kernel) ||
+	    __builtin_add_overflow(kernel, z[MEMPLUG_ZONE_NORMAL].present,
+				   &kernel) ||
+	    __builtin_sub_overflow(kernel, nr_kernel_pages, &kernel))
+		return -1;
 	if (kernel <= 0)
 		return movable > 0 ? -1 : 0;
-	return (long)(movable * 100 / kernel);
+	if (__builtin_mul_overflow(movable, 100, &pct))
+		return LONG_MAX;
+	return (long)(pct / kernel);
 }

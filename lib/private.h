@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <sys/types.h>
 #include "libmemplug.h"
 
 #define MEMPLUG_EXPORT __attribute__((visibility("default")))
@@ -118,6 +119,9 @@ struct memplug_ctx {
 	char *root; /* without trailing slash; "" for "/" */
 	char error[512];
 	int lock_fd;
+	int root_fd; /* O_PATH of the root: every open goes beneath it */
+	bool live; /* the root is "/" itself (by dev/ino) */
+	char bad_file[320]; /* the first hostile kernel file of a scan */
 
 	/* the model, rebuilt by memplug_scan() */
 	uint64_t block_size;
@@ -158,8 +162,8 @@ struct memplug_ctx {
  * The layers of the library, lowest first; a file calls only into files
  * below it (tests/unit/check-layering.py derives the calls from the
  * objects and fails on an upward one):
- *   log, sysfs, order, kernel, iomem, block, node, source, device,
- *   memmap, hotplug, lock, dax, namespace, ctx
+ *   log, confine, sysfs, rundir, order, kernel, iomem, block, node,
+ *   source, device, memmap, hotplug, lock, dax, namespace, ctx
  */
 
 /* ---- log.c: logging and the last-error line ---------------------------- */
@@ -210,8 +214,8 @@ int read_intf(struct memplug_ctx *ctx, int *val, const char *fmt, ...)
 bool path_existsf(struct memplug_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int write_text(struct memplug_ctx *ctx, const char *path, const char *text);
-/* a subdirectory of an open directory, or NULL */
-DIR *opendir_at(DIR *parent, const char *name);
+/* a subdirectory of an open directory (beneath it), or NULL */
+DIR *opendir_at(struct memplug_ctx *ctx, DIR *parent, const char *name);
 /* N of a directory entry named PREFIXN ("node3", "memory42"), or -1 */
 int name_number(const char *name, const char *prefix);
 /* the last component of a symlink's target, NULL + errno */
@@ -259,10 +263,69 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 				  enum memplug_source_type type);
 int source_add_block(struct memplug_source *source,
 		     struct memplug_block *block);
+/* device.c: the whole blocks of the byte range [start, end] (also fuzzed) */
+void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end);
 
 /* ---- device.c ----------------------------------------------------------- */
 int scan_devices(struct memplug_ctx *ctx);
 void free_devices(struct memplug_ctx *ctx);
+
+/* confine.c: opens beneath the root fd; bounded reads of regular files */
+int confine_init(struct memplug_ctx *ctx);
+void confine_release(struct memplug_ctx *ctx);
+/* @path below the root (as root_path builds it) or relative to @dirfd
+ * (AT_FDCWD: the root); flags as open(2) */
+int root_openat(struct memplug_ctx *ctx, int dirfd, const char *path,
+		int flags);
+int root_open(struct memplug_ctx *ctx, const char *path, int flags);
+DIR *root_opendir(struct memplug_ctx *ctx, const char *path);
+/* a regular file, opened non-blocking; else -1 and the scan fails */
+int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path);
+/* the whole file, NUL-terminated, at most @cap bytes; NULL + errno */
+char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
+		size_t cap, size_t *len);
+/* file content fit to be one path component */
+bool name_is_plain(const char *name);
+/* read caps: a sysfs attribute is one page; /proc tables are small */
+#define TEXT_MAX 4096
+#define TABLE_MAX (16 << 20)
+#define KALLSYMS_MAX (256ULL << 20)
+
+/* rundir.c: <root>/run/memplug, no symlinks, fixed modes */
+int run_dir_open(struct memplug_ctx *ctx, bool create);
+bool run_dir_exists(struct memplug_ctx *ctx);
+char *run_read(struct memplug_ctx *ctx, const char *name);
+int run_write(struct memplug_ctx *ctx, const char *name, const char *text,
+	      mode_t mode, bool durable);
+int run_remove(struct memplug_ctx *ctx, const char *name);
+/* the journal of auto_online_blocks around the kernel-auto path */
+int journal_aob_save(struct memplug_ctx *ctx, const char *original);
+int journal_aob_clear(struct memplug_ctx *ctx);
+char *journal_aob_pending(struct memplug_ctx *ctx);
+int journal_aob_repair(struct memplug_ctx *ctx);
+
+/* block.c parsers (also fuzzed): a block's state, its directory name */
+enum memplug_block_state block_state_parse(const char *text);
+bool block_name_id(const char *name, unsigned long *id);
+/* node.c parser (also fuzzed): MemTotal in a meminfo text, bytes or -1 */
+long long meminfo_total_parse(const char *text);
+
+/*
+ * Parsers of kernel text, pure or on a stream, that the fuzz targets in
+ * tests/fuzz call directly.
+ */
+/* node.c: the zone page counts of /proc/zoneinfo into ctx->nodes */
+void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f);
+/* iomem.c: one line "  start-end : name"; the ranges into ctx->iomem */
+bool iomem_parse_line(char *line, int *depth, uint64_t *start, uint64_t *end,
+		      char **name);
+int iomem_parse(struct memplug_ctx *ctx, FILE *f);
+/* kernel.c: the value of key= in a command line; of "key N" in vmstat;
+ * whether a kallsyms stream defines @symbol */
+const char *cmdline_param(const char *cmdline, const char *key);
+long long vmstat_value(const char *vmstat, const char *key);
+/* at most @cap bytes are read: -1 beyond, else 0/1 */
+int kallsyms_fd_has(int fd, const char *symbol, uint64_t cap);
 
 /* ---- memmap.c ----------------------------------------------------------- */
 void compute_memmap(struct memplug_ctx *ctx);

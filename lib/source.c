@@ -109,11 +109,17 @@ static char **acpi_dimms(struct memplug_ctx *ctx)
 	struct dirent *de, *pe;
 	DIR *dir, *ddir;
 
-	dir = path && names ? opendir(path) : NULL;
+	dir = path && names ? root_opendir(ctx, path) : NULL;
 	while (dir && (de = readdir(dir))) {
-		ddir = strncmp(de->d_name, "PNP0C80:", 8) ?
-			       NULL :
-			       opendir_at(dir, de->d_name);
+		char *dpath;
+
+		/* a link up to LNXSYSTM:00/...: resolved from the root */
+		dpath = strncmp(de->d_name, "PNP0C80:", 8) ?
+				NULL :
+				root_path(ctx, "sys/bus/acpi/devices/%s",
+					  de->d_name);
+		ddir = dpath ? root_opendir(ctx, dpath) : NULL;
+		free(dpath);
 		while (ddir && (pe = readdir(ddir))) {
 			struct memplug_block *block = NULL;
 			char *base;

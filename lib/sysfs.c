@@ -29,7 +29,7 @@ int root_init(struct memplug_ctx *ctx, const char *root)
 	len = strlen(ctx->root);
 	while (len > 0 && ctx->root[len - 1] == '/')
 		ctx->root[--len] = '\0';
-	return 0;
+	return confine_init(ctx);
 }
 
 MEMPLUG_EXPORT const char *memplug_get_sysfs_root(struct memplug_ctx *ctx)
@@ -37,9 +37,10 @@ MEMPLUG_EXPORT const char *memplug_get_sysfs_root(struct memplug_ctx *ctx)
 	return ctx->root[0] ? ctx->root : "/";
 }
 
+/* the directory itself, by dev/ino: "/.", "/sys/.." or a link to / are live */
 MEMPLUG_EXPORT bool memplug_is_live(struct memplug_ctx *ctx)
 {
-	return ctx->root[0] == '\0';
+	return ctx->live;
 }
 
 MEMPLUG_EXPORT uint64_t memplug_clock_ns(void)
@@ -68,27 +69,20 @@ char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
 
 char *read_text_at(struct memplug_ctx *ctx, int dirfd, const char *path)
 {
-	char buf[4096];
-	ssize_t len;
-	int fd, saved;
+	size_t len;
+	char *text = read_file(ctx, dirfd, path, TEXT_MAX, &len);
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) { /* callers tell ENOENT apart: dbg() keeps errno */
-		dbg(ctx, "open %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	len = read(fd, buf, sizeof(buf) - 1);
-	saved = errno;
-	close(fd);
-	if (len < 0) {
+	if (!text) { /* callers tell ENOENT apart */
+		int saved = errno;
+
 		dbg(ctx, "read %s: %s\n", path, strerror(saved));
 		errno = saved;
 		return NULL;
 	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
 		len--;
-	buf[len] = '\0';
-	return strdup(buf);
+	text[len] = '\0';
+	return text;
 }
 
 char *read_text(struct memplug_ctx *ctx, const char *path)
@@ -180,17 +174,27 @@ int read_intf(struct memplug_ctx *ctx, int *val, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * Kernel attributes are regular files, never symlinks: a write goes
+ * nowhere else, and never waits on a FIFO.
+ */
 int write_text(struct memplug_ctx *ctx, const char *path, const char *text)
 {
 	size_t len = strlen(text);
+	struct stat st;
 	ssize_t rc;
 	int fd, saved;
 
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = root_open(ctx, path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		saved = errno;
 		dbg(ctx, "open %s: %s\n", path, strerror(saved));
 		return -saved;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		dbg(ctx, "%s: not a regular file\n", path);
+		return -EINVAL;
 	}
 	rc = write(fd, text, len);
 	saved = errno;
@@ -206,8 +210,7 @@ bool path_existsf(struct memplug_ctx *ctx, const char *fmt, ...)
 {
 	char *rel, *path;
 	va_list args;
-	bool found;
-	int rc;
+	int rc, fd;
 
 	va_start(args, fmt);
 	rc = vasprintf(&rel, fmt, args);
@@ -216,24 +219,41 @@ bool path_existsf(struct memplug_ctx *ctx, const char *fmt, ...)
 		return false;
 	path = root_path(ctx, "%s", rel);
 	free(rel);
-	found = path && access(path, F_OK) == 0;
+	fd = path ? root_open(ctx, path, O_PATH) : -1;
 	free(path);
-	return found;
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
+/* the last component of a symlink's target, when it is a plain name */
 char *link_basename(struct memplug_ctx *ctx, const char *path)
 {
-	char buf[PATH_MAX], *slash;
-	ssize_t len;
+	char buf[PATH_MAX], *slash, *dir = strdup(path);
+	const char *base;
+	ssize_t len = -1;
+	int fd = -1;
 
-	len = readlink(path, buf, sizeof(buf) - 1);
-	if (len < 0) {
-		dbg(ctx, "readlink %s: %s\n", path, strerror(errno));
-		return NULL;
+	slash = dir ? strrchr(dir, '/') : NULL;
+	if (slash) {
+		*slash = '\0';
+		base = slash + 1;
+		fd = root_open(ctx, dir, O_PATH | O_DIRECTORY);
+		if (fd >= 0)
+			len = readlinkat(fd, base, buf, sizeof(buf) - 1);
 	}
+	if (len < 0)
+		dbg(ctx, "readlink %s: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	if (len < 0)
+		return NULL;
 	buf[len] = '\0';
 	slash = strrchr(buf, '/');
-	return strdup(slash ? slash + 1 : buf);
+	base = slash ? slash + 1 : buf;
+	return name_is_plain(base) ? strdup(base) : NULL;
 }
 
 char *link_resolve(struct memplug_ctx *ctx, const char *path)
@@ -264,10 +284,9 @@ char *link_resolve(struct memplug_ctx *ctx, const char *path)
 	return rel;
 }
 
-DIR *opendir_at(DIR *parent, const char *name)
+DIR *opendir_at(struct memplug_ctx *ctx, DIR *parent, const char *name)
 {
-	int fd =
-		openat(dirfd(parent), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = root_openat(ctx, dirfd(parent), name, O_RDONLY | O_DIRECTORY);
 	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
 
 	if (!dir && fd >= 0)
@@ -281,7 +300,8 @@ int name_number(const char *name, const char *prefix)
 	char *end;
 	long n;
 
-	if (strncmp(name, prefix, len) || name[len] < '0' || name[len] > '9')
+	if (strncmp(name, prefix, len) || name[len] < '0' || name[len] > '9' ||
+	    (name[len] == '0' && name[len + 1])) /* canonical: no "node07" */
 		return -1;
 	n = strtol(name + len, &end, 10);
 	return *end || n > INT_MAX ? -1 : (int)n;

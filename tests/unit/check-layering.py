@@ -16,9 +16,9 @@ import subprocess
 import sys
 
 # lowest first; the same order as the comment in lib/private.h
-LAYERS = ["log", "sysfs", "order", "kernel", "iomem", "block", "node",
-          "source", "device", "memmap", "hotplug", "lock", "dax",
-          "namespace", "ctx"]
+LAYERS = ["log", "confine", "sysfs", "rundir", "order", "kernel", "iomem",
+          "block", "node", "source", "device", "memmap", "hotplug", "lock",
+          "dax", "namespace", "ctx"]
 
 
 def nm(obj, *flags):

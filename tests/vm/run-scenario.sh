@@ -396,6 +396,8 @@ install -m 0644 "$scenario" "$ov/memplug/scenario.sh"
 	echo "MEMPLUG_QEMU=$qemu_ver"
 	echo "MEMPLUG_GUEST=$guest"
 	echo "MEMPLUG_BOOTS=$boots"
+	# random scenarios print it; MEMPLUG_SEED=N on the host replays one
+	echo "MEMPLUG_SEED=${MEMPLUG_SEED:-$(od -An -N3 -tu4 /dev/urandom | tr -d ' ')}"
 } >"$ov/memplug/env"
 have_memplug=0
 if [ "$guest" = systemd ]; then

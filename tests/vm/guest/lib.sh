@@ -303,3 +303,23 @@ unit_done_s() {
 }
 # unit_journal UNIT: what the unit printed (stdout and stderr), no metadata
 unit_journal() { journalctl -q -u "$1" -o cat --no-pager 2>/dev/null || true; }
+
+# ------------------------------------------------------------- kill -9
+# N seeded moments in [0, MAX_MS) ms, one a line (busybox awk, same seed ->
+# same moments).
+kill_moments() {
+	awk -v s="$1" -v n="$2" -v m="$3" \
+		'BEGIN { srand(s); for (i = 0; i < n; i++) print int(rand() * m) }'
+}
+# MS CMD...: run CMD in the background and SIGKILL it MS ms later (if it
+# still runs); its exit status in $KILLED_RC (137 when the kill hit it).
+run_killed() {
+	local ms="$1" pid
+	shift
+	"$@" >/tmp/killed.out 2>/tmp/killed.err &
+	pid=$!
+	usleep $((ms * 1000))
+	kill -9 "$pid" 2>/dev/null || true
+	KILLED_RC=0
+	wait "$pid" || KILLED_RC=$?
+}

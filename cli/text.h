@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Text from kernel files made safe for terminals and for JSON. */
+#ifndef _MEMPLUG_TEXT_H_
+#define _MEMPLUG_TEXT_H_
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+/*
+ * A copy of @text (malloc'd, NULL when out of memory): bytes that are not
+ * UTF-8 become U+FFFD (@for_json) or '?'; for a terminal, control
+ * characters (C0, DEL, C1) become '?' too.
+ */
+char *text_clean(const char *text, bool for_json);
+/* one line on @out: the formatted text cleaned for a terminal, "\n" */
+void text_line(FILE *out, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+void text_vline(FILE *out, const char *format, va_list args);
+/* every string below @obj made valid UTF-8 */
+void json_clean(struct json_object *obj);
+
+#endif /* _MEMPLUG_TEXT_H_ */

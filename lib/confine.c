@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: LGPL-2.1
+/*
+ * Every open below the sysfs root goes through one directory fd of the
+ * root: openat2() with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, so that no
+ * symlink, "..", or absolute path in a tree reaches outside it (the kernel's
+ * own relative sysfs links still work).  Kernels before 5.6 lack openat2:
+ * there the file is opened and then where it really is is checked.  Reads
+ * take regular files only, never block, and are bounded.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include "private.h"
+
+/* the root directory itself: opened once, compared to "/" by dev/ino */
+int confine_init(struct memplug_ctx *ctx)
+{
+	struct stat st, slash;
+
+	ctx->root_fd = open(ctx->root[0] ? ctx->root : "/",
+			    O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ctx->live = ctx->root_fd >= 0 && !fstat(ctx->root_fd, &st) &&
+		    !stat("/", &slash) && st.st_dev == slash.st_dev &&
+		    st.st_ino == slash.st_ino;
+	if (ctx->live)
+		ctx->root[0] = '\0'; /* "/.", "/sys/..", a link to /: "/" */
+	return 0;
+}
+
+void confine_release(struct memplug_ctx *ctx)
+{
+	if (ctx->root_fd >= 0)
+		close(ctx->root_fd);
+	ctx->root_fd = -1;
+}
+
+/* @path below the root as root_path() builds it, or already relative */
+static const char *relative(struct memplug_ctx *ctx, const char *path)
+{
+	size_t len = strlen(ctx->root);
+
+	if (len && !strncmp(path, ctx->root, len) &&
+	    (path[len] == '/' || !path[len]))
+		path += len;
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+/* before openat2 (5.6): open, then ask the kernel where the file is */
+static int open_checked(struct memplug_ctx *ctx, int dirfd, const char *rel,
+			int flags)
+{
+	char proc[64], real[PATH_MAX], *root;
+	int fd = openat(dirfd, rel, flags), ok;
+	ssize_t len;
+
+	if (fd < 0 || ctx->live)
+		return fd;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	len = readlink(proc, real, sizeof(real) - 1);
+	root = realpath(ctx->root, NULL);
+	ok = len > 0 && root;
+	if (ok) {
+		size_t rlen = strlen(root);
+
+		real[len] = '\0';
+		ok = !strncmp(real, root, rlen) &&
+		     (real[rlen] == '/' || !real[rlen]);
+	}
+	free(root);
+	if (!ok) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
+int root_openat(struct memplug_ctx *ctx, int dirfd, const char *path, int flags)
+{
+	static bool no_openat2;
+	struct open_how how = {
+		.flags = (unsigned int)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	const char *rel = path;
+	int fd;
+
+	if (dirfd == ctx->root_fd || dirfd == AT_FDCWD) {
+		dirfd = ctx->root_fd;
+		rel = relative(ctx, path);
+	}
+	if (dirfd < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (!no_openat2) {
+		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+		no_openat2 = true;
+	}
+	return open_checked(ctx, dirfd, rel, flags | O_CLOEXEC);
+}
+
+int root_open(struct memplug_ctx *ctx, const char *path, int flags)
+{
+	return root_openat(ctx, AT_FDCWD, path, flags);
+}
+
+DIR *root_opendir(struct memplug_ctx *ctx, const char *path)
+{
+	int fd = root_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!dir && fd >= 0)
+		close(fd);
+	return dir;
+}
+
+static const char *type_name(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" :
+	       S_ISCHR(mode)  ? "a character device" :
+	       S_ISBLK(mode)  ? "a block device" :
+	       S_ISSOCK(mode) ? "a socket" :
+	       S_ISDIR(mode)  ? "a directory" :
+				"not a regular file";
+}
+
+/*
+ * A kernel file that is no regular file or is larger than any kernel
+ * writes it is hostile or broken: the first one is kept and fails the
+ * scan with one line naming it (memplug_scan).
+ */
+static void bad_file(struct memplug_ctx *ctx, const char *path, const char *why)
+{
+	if (!ctx->bad_file[0])
+		snprintf(ctx->bad_file, sizeof(ctx->bad_file), "%s: %s", path,
+			 why);
+	dbg(ctx, "%s: %s\n", path, why);
+}
+
+int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path)
+{
+	struct stat st;
+	int fd, saved;
+
+	/* O_NONBLOCK: a FIFO opens at once and is then refused */
+	fd = root_openat(ctx, dirfd, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0) {
+		saved = errno;
+		if (saved == EXDEV || saved == ELOOP)
+			bad_file(ctx, path, "leads outside the sysfs root");
+		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		bad_file(ctx, path,
+			 fstat(fd, &st) ? "cannot stat" :
+					  type_name(st.st_mode));
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
+		size_t cap, size_t *lenp)
+{
+	size_t len = 0, size = cap <= TEXT_MAX * 4 ? cap + 2 : 4096;
+	char *buf = NULL, *grow;
+	int fd = root_open_read(ctx, dirfd, path), saved;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (len + 1 >= size || !buf) {
+			if (buf)
+				size *= 2;
+			grow = realloc(buf, size);
+			if (!grow) {
+				saved = ENOMEM;
+				goto fail;
+			}
+			buf = grow;
+		}
+		n = read(fd, buf + len, size - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			goto fail;
+		}
+		if (!n)
+			break;
+		len += (size_t)n;
+		/* an attribute comes whole in one read(): cap + 1 asked */
+		if (cap <= TEXT_MAX * 4 && len <= cap)
+			break;
+		if (len > cap) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "larger than %zu bytes",
+				 cap);
+			bad_file(ctx, path, why);
+			saved = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	errno = saved;
+	return NULL;
+}
+
+/*
+ * File content used as a path component (a namespace's holder, a link's
+ * last component) must be a plain name: not empty, no '/', not "." or
+ * "..", printable ASCII.
+ */
+bool name_is_plain(const char *name)
+{
+	const char *p;
+
+	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strlen(name) > NAME_MAX)
+		return false;
+	for (p = name; *p; p++)
+		if (*p == '/' || *p <= ' ' || *p >= 0x7f)
+			return false;
+	return true;
+}

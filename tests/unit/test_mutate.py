@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tree-level mutation test: random corruptions of generated sysfs trees.
+
+Each round copies a generated tree, corrupts one to four of its entries
+(content, type, symlinks out of the tree, FIFOs, devices, huge numbers, bytes
+that are not UTF-8, escape sequences), runs one memplug command on it and
+asserts what a user may rely on: no crash, no hang (a timeout), a documented
+exit code, one valid UTF-8 JSON document on stdout when it says so, one clean
+error line otherwise, and nothing written outside the tree.
+
+Bounded by time (MEMPLUG_MUTATE_SECONDS, default 45) and seeded
+(MEMPLUG_MUTATE_SEED, default: random); the seed is printed, and a failure
+names the seed, round and mutations, so `MEMPLUG_MUTATE_SEED=S` replays it.
+"""
+import json
+import os
+import random
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sysfs_tree as st  # noqa: E402
+
+MEMPLUG = os.environ.get("MEMPLUG", "")
+SECONDS = float(os.environ.get("MEMPLUG_MUTATE_SECONDS", "45"))
+SEED = int(os.environ.get("MEMPLUG_MUTATE_SEED", str(random.SystemRandom().randrange(1 << 32))))
+SANITIZED = bool(os.environ.get("MEMPLUG_SANITIZED"))
+TIMEOUT = 15
+
+FIXTURES = ["vm-small", "states", "dimm-virtio", "cxl-host", "old-kernel"]
+COMMANDS = [
+    ["list"], ["list", "-M"], ["list", "-D", "-u"], ["list", "-s"],
+    ["list", "--zone=Movable", "-M"],
+    ["online", "dax0.0"], ["online", "memory33-memory40", "--zone=normal"],
+    ["offline", "dax0.0"], ["offline", "memory5", "--dry-run"],
+    ["offline", "memory40-memory47", "--timeout=1"],
+    ["reconfigure", "dax0.0", "--mode=devdax"],
+    ["reconfigure", "dax0.0", "--mode=system-ram", "--parallel"],
+    ["reconfigure", "namespace0.0", "--mode=system-ram", "--force"],
+    ["reconfigure", "all", "--mode=devdax", "--dry-run"],
+]
+HOSTILE_TEXT = [
+    b"", b"\n", b"0", b"-1", b"18446744073709551616", b"9223372036854775807",
+    b"0xffffffffffffffff", b"online", b"offline", b"Movable Normal", b"none",
+    b"\xff\xfe\x80 not utf-8", b"\x1b]0;title\x07\x1b[2J", b"\x00\x00",
+    b"../../../../../../etc", b"/etc/passwd", b"memory99999999999999999999",
+    b"a" * 5000, b"1 2 3\n4 5 6\n", b"%s%s%n",
+]
+
+
+def numbers_mangled(data, rnd):
+    out, i = bytearray(), 0
+    while i < len(data):
+        if chr(data[i]).isdigit() and rnd.random() < 0.3:
+            j = i
+            while j < len(data) and chr(data[j]).isdigit():
+                j += 1
+            out += rnd.choice([b"9223372036854775808", b"18446744073709551615",
+                               b"-1", b"0", b"99999999999999999999999"])
+            i = j
+        else:
+            out.append(data[i])
+            i += 1
+    return bytes(out)
+
+
+class Mutator:
+    def __init__(self, rnd, root, outside):
+        self.rnd, self.root, self.outside = rnd, root, outside
+
+    def entries(self):
+        out = []
+        for d, dirs, files in os.walk(self.root):
+            for n in files + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
+                out.append(os.path.join(d, n))
+            for n in dirs:
+                out.append(os.path.join(d, n))
+        return out
+
+    def pick(self):
+        # kernel-relevant files more often than the rest
+        ents = self.entries()
+        hot = [e for e in ents if any(k in e for k in (
+            "memory/", "state", "valid_zones", "zoneinfo", "iomem", "meminfo", "block_size",
+            "dax0.0", "namespace", "mapping", "auto_online", "kallsyms", "cmdline", "node"))]
+        return self.rnd.choice(hot if hot and self.rnd.random() < 0.8 else ents)
+
+    def replace(self, path):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
+
+    def mutate(self):
+        path = self.pick()
+        rel = os.path.relpath(path, self.root)
+        kind = self.rnd.choice(["text", "text", "numbers", "bytes", "truncate", "append",
+                                "delete", "dir", "fifo", "chardev", "symlink-out",
+                                "symlink-dangling", "symlink-loop", "symlink-in", "huge"])
+        is_file = os.path.isfile(path) and not os.path.islink(path)
+        if kind in ("numbers", "bytes", "truncate", "append") and not is_file:
+            kind = "text"
+        if kind == "text":
+            self.replace(path)
+            with open(path, "wb") as f:
+                f.write(self.rnd.choice(HOSTILE_TEXT) + self.rnd.choice([b"", b"\n"]))
+        elif kind == "numbers":
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                f.write(numbers_mangled(data, self.rnd))
+        elif kind == "bytes":
+            with open(path, "rb") as f:
+                data = bytearray(f.read())
+            for _ in range(self.rnd.randint(1, 8)):
+                if data:
+                    data[self.rnd.randrange(len(data))] = self.rnd.randrange(256)
+            with open(path, "wb") as f:
+                f.write(bytes(data))
+        elif kind == "truncate":
+            size = os.path.getsize(path)
+            os.truncate(path, self.rnd.randint(0, size))
+        elif kind == "append":
+            with open(path, "ab") as f:
+                f.write(self.rnd.choice(HOSTILE_TEXT) + b"\n")
+        elif kind == "delete":
+            self.replace(path)
+        elif kind == "dir":
+            self.replace(path)
+            os.makedirs(path)
+        elif kind == "fifo":
+            self.replace(path)
+            os.mkfifo(path)
+        elif kind == "chardev":
+            self.replace(path)
+            os.mknod(path, stat.S_IFCHR | 0o644, os.makedev(1, self.rnd.choice([3, 5, 8])))
+        elif kind == "symlink-out":
+            self.replace(path)
+            os.symlink(self.rnd.choice([os.path.join(self.outside, "victim"),
+                                        os.path.join(self.outside, "dir"),
+                                        os.path.join(self.outside, "new-file"),
+                                        "../" * (rel.count("/") + 1) + "outside/victim"]), path)
+        elif kind == "symlink-dangling":
+            self.replace(path)
+            os.symlink("does-not-exist", path)
+        elif kind == "symlink-loop":
+            self.replace(path)
+            os.symlink(os.path.basename(path), path)
+        elif kind == "symlink-in":
+            self.replace(path)
+            os.symlink(os.path.relpath(self.root, os.path.dirname(path)), path)
+        elif kind == "huge":
+            self.replace(path)
+            with open(path, "wb") as f:
+                f.truncate(self.rnd.choice([1 << 20, 40 << 20]))
+        return "%s %s" % (kind, rel)
+
+
+def outside_state(tmp):
+    state = {}
+    for d, dirs, files in os.walk(tmp):
+        if d == tmp:
+            dirs[:] = [n for n in dirs if n not in ("tree", "templates")]
+            files = [n for n in files if n not in ("tree", "templates")]
+        for n in files + dirs:
+            p = os.path.join(d, n)
+            st_ = os.lstat(p)
+            content = None
+            if stat.S_ISREG(st_.st_mode):
+                with open(p, "rb") as f:
+                    content = f.read()
+            state[os.path.relpath(p, tmp)] = (stat.S_IFMT(st_.st_mode), st_.st_mode & 0o7777,
+                                              content)
+    return state
+
+
+@unittest.skipUnless(MEMPLUG and os.access(MEMPLUG, os.X_OK), "MEMPLUG not set")
+class Mutations(unittest.TestCase):
+    def test_random_corruptions(self):
+        print("mutation test: seed %d, %.0f s (MEMPLUG_MUTATE_SEED=%d replays it)"
+              % (SEED, SECONDS, SEED), flush=True)
+        rnd = random.Random(SEED)
+        tmp = tempfile.mkdtemp(prefix="memplug-mutate-")
+        try:
+            self.run_rounds(rnd, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def run_rounds(self, rnd, tmp):
+        templates = {}
+        for name in FIXTURES:
+            templates[name] = st.build(name).write(os.path.join(tmp, "templates", name))
+        outside = os.path.join(tmp, "outside")
+        os.makedirs(os.path.join(outside, "dir"))
+        with open(os.path.join(outside, "victim"), "w") as f:
+            f.write("offline\n")
+        before = outside_state(tmp)
+        deadline = time.monotonic() + SECONDS
+        rounds = 0
+        codes = {}
+        while time.monotonic() < deadline:
+            rounds += 1
+            fixture = rnd.choice(FIXTURES)
+            root = os.path.join(tmp, "tree")
+            shutil.rmtree(root, ignore_errors=True)
+            shutil.copytree(templates[fixture], root, symlinks=True)
+            mut = Mutator(rnd, root, outside)
+            done = [mut.mutate() for _ in range(rnd.randint(1, 4))]
+            cmd = rnd.choice(COMMANDS)
+            what = "seed %d round %d: %s: memplug %s after [%s]" % (
+                SEED, rounds, fixture, " ".join(cmd), "; ".join(done))
+            rc, out, err = self.run_one(root, cmd, what)
+            codes[rc] = codes.get(rc, 0) + 1
+            self.check(rc, out, err, what)
+            after = outside_state(tmp)
+            self.assertEqual(after, before, "%s: wrote outside the tree" % what)
+        print("mutation test: %d rounds, exit codes %s" % (rounds, dict(sorted(codes.items()))))
+
+    def run_one(self, root, cmd, what):
+        env = dict(os.environ)
+        env.pop("MEMPLUG_SYSFS_ROOT", None)
+        env["LC_ALL"] = "C"
+
+        def pre():
+            os.setsid()
+            if not SANITIZED:
+                import resource
+                resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        p = subprocess.Popen([MEMPLUG, "--sysfs-root", root] + cmd, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, preexec_fn=pre)
+        try:
+            out, err = p.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9)
+            p.communicate()
+            self.fail("%s: hung (> %d s)" % (what, TIMEOUT))
+        return p.returncode, out, err
+
+    def check(self, rc, out, err, what):
+        self.assertGreaterEqual(rc, 0, "%s: killed by signal %d: %r" % (what, -rc, err[-3000:]))
+        self.assertIn(rc, (0, 1, 2, 3, 4), "%s: exit %d: %r" % (what, rc, err[-3000:]))
+        try:
+            text = err.decode("utf-8")
+        except UnicodeDecodeError:
+            self.fail("%s: stderr is not UTF-8: %r" % (what, err))
+        bad = [c for c in text if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f]
+        self.assertEqual(bad, [], "%s: control characters on stderr: %r" % (what, text))
+        if out:
+            try:
+                j = json.loads(out.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as e:
+                self.fail("%s: stdout is not one UTF-8 JSON document (%s)" % (what, e))
+            self.assertIsInstance(j, dict, what)
+        else:
+            self.assertIn(rc, (1, 2), "%s: exit %d without JSON" % (what, rc))
+            lines = text.rstrip("\n").split("\n")
+            self.assertTrue(lines[-1].startswith("memplug: "), "%s: %r" % (what, text))
+        if rc == 0:
+            self.assertTrue(out, "%s: exit 0 without JSON" % what)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
