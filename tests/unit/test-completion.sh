@@ -72,7 +72,7 @@ expect() {
 }
 
 expect "memplug re" "reconfigure"
-expect "memplug " "help list offline online reconfigure version"
+expect "memplug " "apply config help list offline online reconfigure version"
 expect "memplug help on" "online"
 expect "memplug --sys" "--sysfs-root= [-o nospace]"
 expect "memplug online --zo" "--zone= [-o nospace]"
