@@ -526,9 +526,10 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 		blocks = json_array_stream(next_block_row, &rows);
 	json_object_object_add(root, "memory_blocks", blocks);
 	if (o.table.enabled)
-		return list_table_print(root, o.blocks, &o.table);
-	json_print(root);
+		rc = list_table_print(root, o.blocks, &o.table);
+	else
+		json_print(root);
 	json_object_put(root);
 	json_object_put(rows.row);
-	return EXIT_OK;
+	return rc;
 }
