@@ -657,7 +657,8 @@ static int load_dir(struct config *cfg, const char *dir, bool optional,
 		names = n;
 		nr++;
 	}
-	qsort(names, nr, sizeof(*names), cmp_str);
+	if (nr)
+		qsort(names, nr, sizeof(*names), cmp_str);
 	for (i = 0; i < nr && !rc; i++) {
 		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
 			rc = config_error(dir, 0, "out of memory");

@@ -28,7 +28,7 @@ meson test -C build --num-processes 2 --print-errorlogs "$@"
 rc=$?
 logs=(build/meson-logs/testlog.json)
 if [ $# -eq 0 ] || [ "${MEMPLUG_SAN:-0}" = 1 ]; then
-	san=(-Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true -Ddocs=disabled)
+	san=(-Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true -Ddocs=enabled)
 	if [ -d build-san ]; then
 		meson setup --reconfigure build-san "${san[@]}" >/dev/null || exit 1
 	else
