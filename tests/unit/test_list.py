@@ -149,8 +149,15 @@ class FixtureSelfTest(unittest.TestCase):
             nonempty = os.path.join(tmp, "nonempty")
             os.mkdir(nonempty)
             open(os.path.join(nonempty, "x"), "w").close()
-            for bad in ("/", "/sys", "/sys/devices/fake", "/proc", "/proc/x", "/dev",
-                        "/dev/shm/x", link, link + "/sub", nonempty):
+            # Paths that resolve to the live /sys (or to / and so /sys
+            # below it) go only to check_outdir(), which raises and never
+            # writes: a broken guard must not let this test write there.
+            for bad in ("/", "/sys", "/sys/devices/fake", link, link + "/sub"):
+                with self.assertRaises(st.UnsafeOutput, msg=bad):
+                    st.check_outdir(bad)
+            # The command line refuses too: paths where even a broken
+            # guard could not reach kernel state (procfs refuses mkdir).
+            for bad in ("/proc", "/proc/x", "/dev", "/dev/shm/x", nonempty):
                 p = subprocess.run([sys.executable, gen, "vm-small", bad],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    universal_newlines=True, timeout=60)
