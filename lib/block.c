@@ -357,6 +357,7 @@ int scan_blocks(struct memplug_ctx *ctx)
 	if (ctx->nr_blocks) /* qsort(NULL, 0) is undefined */
 		qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks),
 		      cmp_block);
+	close_batch_begin(ctx);
 	for (i = 0, kept = 0; i < ctx->nr_blocks && !rc; i++) {
 		rc = block_read(ctx, memfd, &ctx->blocks[i]);
 		if (rc == -ENOENT) { /* removed while we read: drop it */
@@ -365,6 +366,7 @@ int scan_blocks(struct memplug_ctx *ctx)
 		}
 		ctx->blocks[kept++] = ctx->blocks[i];
 	}
+	close_batch_end(ctx);
 	if (!rc)
 		ctx->nr_blocks = kept;
 	closedir(dir);

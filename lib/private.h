@@ -122,6 +122,11 @@ struct memplug_ctx {
 	int root_fd; /* O_PATH of the root: every open goes beneath it */
 	bool live; /* the root is "/" itself (by dev/ino) */
 	char bad_file[320]; /* the first hostile kernel file of a scan */
+	struct {
+		bool on; /* between close_batch_begin() and _end() */
+		int nr; /* fds read, not closed yet */
+		int fd[64];
+	} close_batch;
 
 	/* the model, rebuilt by memplug_scan() */
 	uint64_t block_size;
@@ -162,7 +167,7 @@ struct memplug_ctx {
  * The layers of the library, lowest first; a file calls only into files
  * below it (tests/unit/check-layering.py derives the calls from the
  * objects and fails on an upward one):
- *   log, confine, sysfs, rundir, order, kernel, iomem, block, node,
+ *   log, lazy, confine, sysfs, rundir, order, kernel, iomem, block, node,
  *   source, device, memmap, hotplug, lock, dax, namespace, ctx
  */
 
@@ -281,6 +286,13 @@ int root_open(struct memplug_ctx *ctx, const char *path, int flags);
 DIR *root_opendir(struct memplug_ctx *ctx, const char *path);
 /* a regular file, opened non-blocking; else -1 and the scan fails */
 int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path);
+/*
+ * close(@fd), or between close_batch_begin() and close_batch_end() later,
+ * with the run of consecutive fds it belongs to in one close_range()
+ */
+void root_close(struct memplug_ctx *ctx, int fd);
+void close_batch_begin(struct memplug_ctx *ctx);
+void close_batch_end(struct memplug_ctx *ctx);
 /* the whole file, NUL-terminated, at most @cap bytes; NULL + errno */
 char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
 		size_t cap, size_t *len);
