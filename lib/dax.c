@@ -11,27 +11,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <daxctl/libdaxctl.h>
-#include <libkmod.h>
 #include "private.h"
+#include "lazy.h"
 
 static void load_module(struct memplug_ctx *ctx, const char *name)
 {
+	const struct lazy_kmod *km = lazy_kmod(ctx);
 	struct kmod_module *mod = NULL;
 	struct kmod_ctx *kctx;
 	int rc;
 
-	kctx = kmod_new(NULL, NULL);
+	/* libdaxctl loads the driver too: a failure here is not fatal */
+	if (!km) {
+		dbg(ctx, "load module %s: %s\n", name, memplug_get_error(ctx));
+		clear_error(ctx);
+		return;
+	}
+	kctx = km->kmod_new(NULL, NULL);
 	if (!kctx)
 		return;
-	rc = kmod_module_new_from_name(kctx, name, &mod);
+	rc = km->kmod_module_new_from_name(kctx, name, &mod);
 	if (!rc)
-		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,
-						     NULL);
+		rc = km->kmod_module_probe_insert_module(mod, 0, NULL, NULL,
+							 NULL, NULL);
 	if (rc)
 		dbg(ctx, "load module %s: %s\n", name, strerror(-rc));
-	kmod_module_unref(mod);
-	kmod_unref(kctx);
+	km->kmod_module_unref(mod);
+	km->kmod_unref(kctx);
 }
 
 static int tree_write(struct memplug_source *src, const char *fmt,
@@ -66,14 +72,18 @@ static int tree_bind(struct memplug_source *src, const char *driver)
 	return rc;
 }
 
-static struct daxctl_dev *find_dev(struct daxctl_ctx *dctx, const char *name)
+static struct daxctl_dev *find_dev(const struct lazy_daxctl *dx,
+				   struct daxctl_ctx *dctx, const char *name)
 {
 	struct daxctl_region *region;
 	struct daxctl_dev *dev;
 
-	daxctl_region_foreach(dctx, region) daxctl_dev_foreach(
-		region,
-		dev) if (!strcmp(daxctl_dev_get_devname(dev), name)) return dev;
+	for (region = dx->daxctl_region_get_first(dctx); region;
+	     region = dx->daxctl_region_get_next(region))
+		for (dev = dx->daxctl_dev_get_first(region); dev;
+		     dev = dx->daxctl_dev_get_next(dev))
+			if (!strcmp(dx->daxctl_dev_get_devname(dev), name))
+				return dev;
 	return NULL;
 }
 
@@ -82,38 +92,41 @@ enum dax_op { DAX_RAM, DAX_DEVDAX, DAX_DISABLE };
 static int live_op(struct memplug_source *src, enum dax_op op)
 {
 	struct memplug_ctx *ctx = src->ctx;
+	const struct lazy_daxctl *dx = lazy_daxctl(ctx);
 	struct daxctl_ctx *dctx;
 	struct daxctl_dev *dev;
 	int rc;
 
+	if (!dx)
+		return -ELIBACC;
 	if (op == DAX_RAM)
 		load_module(ctx, "kmem");
 	else if (op == DAX_DEVDAX)
 		load_module(ctx, "device_dax");
-	rc = daxctl_new(&dctx);
+	rc = dx->daxctl_new(&dctx);
 	if (rc)
 		return set_error(ctx, -rc, "libdaxctl");
-	dev = find_dev(dctx, src->name);
+	dev = find_dev(dx, dctx, src->name);
 	if (!dev) {
 		rc = set_error(ctx, ENODEV, "%s", src->name);
 		goto out;
 	}
-	if (op == DAX_DISABLE || daxctl_dev_is_enabled(dev)) {
-		rc = daxctl_dev_disable(dev);
+	if (op == DAX_DISABLE || dx->daxctl_dev_is_enabled(dev)) {
+		rc = dx->daxctl_dev_disable(dev);
 		if (rc) {
 			rc = set_error(ctx, -rc, "%s: disable", src->name);
 			goto out;
 		}
 	}
 	if (op == DAX_RAM)
-		rc = daxctl_dev_enable_ram(dev);
+		rc = dx->daxctl_dev_enable_ram(dev);
 	else if (op == DAX_DEVDAX)
-		rc = daxctl_dev_enable_devdax(dev);
+		rc = dx->daxctl_dev_enable_devdax(dev);
 	if (rc)
 		rc = set_error(ctx, -rc, "%s: bind to %s", src->name,
 			       op == DAX_RAM ? "kmem" : "device_dax");
 out:
-	daxctl_unref(dctx);
+	dx->daxctl_unref(dctx);
 	return rc;
 }
 

@@ -6,29 +6,36 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <ndctl/libndctl.h>
 #include <uuid/uuid.h>
 #include "private.h"
+#include "lazy.h"
 
 #define DEVDAX_ALIGN (2UL << 20)
 
-static struct ndctl_namespace *find_ns(struct ndctl_ctx *nctx, const char *name)
+static struct ndctl_namespace *find_ns(const struct lazy_ndctl *nd,
+				       struct ndctl_ctx *nctx, const char *name)
 {
 	struct ndctl_namespace *ndns;
 	struct ndctl_region *region;
 	struct ndctl_bus *bus;
 
-	ndctl_bus_foreach(nctx, bus) ndctl_region_foreach(bus, region)
-		ndctl_namespace_foreach(
-			region,
-			ndns) if (!strcmp(ndctl_namespace_get_devname(ndns),
-					  name)) return ndns;
+	for (bus = nd->ndctl_bus_get_first(nctx); bus;
+	     bus = nd->ndctl_bus_get_next(bus))
+		for (region = nd->ndctl_region_get_first(bus); region;
+		     region = nd->ndctl_region_get_next(region))
+			for (ndns = nd->ndctl_namespace_get_first(region); ndns;
+			     ndns = nd->ndctl_namespace_get_next(ndns))
+				if (!strcmp(nd->ndctl_namespace_get_devname(
+						    ndns),
+					    name))
+					return ndns;
 	return NULL;
 }
 
 MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_namespace *ns)
 {
 	struct memplug_ctx *ctx = ns->ctx;
+	const struct lazy_ndctl *nd;
 	const char *name = ns->name;
 	struct ndctl_namespace *ndns;
 	struct ndctl_region *region;
@@ -42,45 +49,48 @@ MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_namespace *ns)
 			ctx, EOPNOTSUPP,
 			"%s: namespace conversion needs the live kernel (sysfs root /)",
 			name);
-	rc = ndctl_new(&nctx);
+	nd = lazy_ndctl(ctx);
+	if (!nd)
+		return -ELIBACC;
+	rc = nd->ndctl_new(&nctx);
 	if (rc)
 		return set_error(ctx, -rc, "libndctl");
-	ndns = find_ns(nctx, name);
+	ndns = find_ns(nd, nctx, name);
 	if (!ndns) {
 		rc = set_error(ctx, ENODEV, "no namespace %s", name);
 		goto out;
 	}
-	if (ndctl_namespace_get_dax(ndns)) {
+	if (nd->ndctl_namespace_get_dax(ndns)) {
 		rc = 0; /* already devdax */
 		goto out;
 	}
-	region = ndctl_namespace_get_region(ndns);
-	rc = ndctl_namespace_disable_safe(ndns);
+	region = nd->ndctl_namespace_get_region(ndns);
+	rc = nd->ndctl_namespace_disable_safe(ndns);
 	if (rc) {
 		rc = set_error(ctx, -rc, "%s: disable (mounted or in use?)",
 			       name);
 		goto out;
 	}
-	dax = ndctl_region_get_dax_seed(region);
+	dax = nd->ndctl_region_get_dax_seed(region);
 	if (!dax) {
 		rc = set_error(ctx, ENXIO, "%s: region has no dax seed", name);
 		goto out;
 	}
 	uuid_generate(uuid);
-	ndctl_dax_set_uuid(dax, uuid);
-	ndctl_dax_set_location(dax, NDCTL_PFN_LOC_PMEM);
-	if (ndctl_dax_has_align(dax))
-		ndctl_dax_set_align(dax, DEVDAX_ALIGN);
-	rc = ndctl_dax_set_namespace(dax, ndns);
+	nd->ndctl_dax_set_uuid(dax, uuid);
+	nd->ndctl_dax_set_location(dax, NDCTL_PFN_LOC_PMEM);
+	if (nd->ndctl_dax_has_align(dax))
+		nd->ndctl_dax_set_align(dax, DEVDAX_ALIGN);
+	rc = nd->ndctl_dax_set_namespace(dax, ndns);
 	if (!rc)
-		rc = ndctl_dax_enable(dax);
+		rc = nd->ndctl_dax_enable(dax);
 	if (rc) {
 		rc = set_error(ctx, -rc, "%s: enable as devdax", name);
 		/* leave it usable as it was: a raw namespace again */
-		ndctl_dax_set_namespace(dax, NULL);
-		ndctl_namespace_enable(ndns);
+		nd->ndctl_dax_set_namespace(dax, NULL);
+		nd->ndctl_namespace_enable(ndns);
 	}
 out:
-	ndctl_unref(nctx);
+	nd->ndctl_unref(nctx);
 	return rc;
 }

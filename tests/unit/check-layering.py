@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 # lowest first; the same order as the comment in lib/private.h
-LAYERS = ["log", "confine", "sysfs", "rundir", "order", "kernel", "iomem",
+LAYERS = ["log", "lazy", "confine", "sysfs", "rundir", "order", "kernel", "iomem",
           "block", "node", "source", "device", "memmap", "hotplug", "lock",
           "dax", "namespace", "ctx"]
 
