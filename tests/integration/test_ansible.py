@@ -184,6 +184,32 @@ class Ansible(unittest.TestCase):
                          ["online 15 blocks online_movable (descending)"])
         self.assertNotEqual(d["before"], d["after"])
 
+    def test_diff_of_a_raw_namespace(self):
+        """A raw namespace has no dax device and so no state in memplug's
+        JSON (before: null, as the real kernel shows in the systemd
+        guest's vm-ansible-nvdimm): the diff shows its namespace mode
+        before, and the planned devdax namespace as system RAM after."""
+        steps = ["namespace0.0: raw -> devdax", "dax0.0: bind kmem"]
+        data = {"targets": [{"target": "namespace0.0", "action": "reconfigure",
+                             "namespace_mode": "raw", "source": None,
+                             "before": None, "after": None,
+                             "result": "planned", "steps": steps}]}
+        # Debian's python3 has Debian's ansible-core to import the module
+        code = ("import json, sys\n"
+                "from ansible_collections.memplug.memplug.plugins.modules import memplug\n"
+                "m = type('M', (), {'params': {'mode': 'system-ram'}})()\n"
+                "print(json.dumps(memplug.diff_of(m, json.load(sys.stdin))))\n")
+        p = subprocess.run([DEB_PYTHON, "-c", code], input=json.dumps(data),
+                           stdout=subprocess.PIPE, universal_newlines=True,
+                           env=dict(self.env, PYTHONPATH=os.path.join(self.tmp, "collections")),
+                           check=True, timeout=60)
+        d = json.loads(p.stdout)
+        self.assertEqual(d["before"]["namespace0.0"],
+                         {"namespace_mode": "raw", "mode": None})
+        self.assertEqual(d["after"]["namespace0.0"],
+                         {"namespace_mode": "devdax", "mode": "system-ram",
+                          "planned_steps": steps})
+
     def test_apply_then_reapply_unchanged(self):
         root = self.tree("vm-small", offline_dax=True)
         rc, r = self.play(root, "memplug.memplug.memplug", self.SYSRAM, diff=True)

@@ -1,18 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-systemd-root.sh CACHE_DIR
+# build-systemd-root.sh CACHE_DIR [FLAVOUR]
 #
 # Build (once) the root file system of the systemd VM guest: Debian 12
-# minbase plus the packages in systemd-guest/packages, made by mmdebstrap
+# minbase plus the packages in systemd-guest/packages (and, for a FLAVOUR,
+# those of systemd-guest/packages-FLAVOUR too), made by mmdebstrap
 # from the machine's own apt mirror (scripts/apt-mirror.sh), trimmed (no docs, man
 # pages, locales, apt lists, udev hwdb), set up to boot systemd as PID 1
 # from an initramfs (/init -> /lib/systemd/systemd), packed as a gzipped
 # newc cpio.
 #
-# Cached as CACHE_DIR/systemd-root/root-KEY.cpio.gz, KEY a hash of the
-# package list and of this script: it is rebuilt only when one of them
-# changes.  Prints the path of the archive on stdout.  Exit 0 on success, 1
+# Cached as CACHE_DIR/systemd-root/root-FLAVOUR-KEY.cpio.gz (FLAVOUR
+# "base" without one), KEY a hash of the package lists and of this script:
+# it is rebuilt only when one of them changes, and each flavour keeps only
+# its newest archive.  Prints the path of the archive on stdout.  Exit 0 on success, 1
 # on failure (no mmdebstrap, no mirror, no network: details on stderr).
 # Needs root (mmdebstrap's root mode, device nodes in the cpio).
 #
@@ -22,21 +24,36 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [ $# -ne 1 ]; then
-	echo "usage: $0 CACHE_DIR" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 CACHE_DIR [FLAVOUR]" >&2
 	exit 2
 fi
 cache="$(mkdir -p "$1/systemd-root" && cd "$1/systemd-root" && pwd)"
-pkgfile="$HERE/systemd-guest/packages"
+flavour="${2:-base}"
+pkgfiles=("$HERE/systemd-guest/packages")
+case "$flavour" in
+base) ;;
+*[!a-z0-9]*)
+	echo "build-systemd-root: flavour must be [a-z0-9]+, not '$flavour'" >&2
+	exit 2
+	;;
+*)
+	[ -f "$HERE/systemd-guest/packages-$flavour" ] || {
+		echo "build-systemd-root: no package list systemd-guest/packages-$flavour" >&2
+		exit 2
+	}
+	pkgfiles+=("$HERE/systemd-guest/packages-$flavour")
+	;;
+esac
 suite=bookworm
 
-key="$(cat "$pkgfile" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)"
-out="$cache/root-$key.cpio.gz"
+key="$(cat "${pkgfiles[@]}" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)"
+out="$cache/root-$flavour-$key.cpio.gz"
 if [ -f "$out" ]; then
 	echo "$out"
 	exit 0
 fi
-exec 9>"$cache/.lock"
+exec 9>"$cache/.lock-$flavour"
 flock 9
 if [ -f "$out" ]; then
 	echo "$out"
@@ -48,7 +65,7 @@ command -v mmdebstrap >/dev/null 2>&1 || {
 	exit 1
 }
 mirror="$("$HERE/../../scripts/apt-mirror.sh" "$suite")" || exit 1
-pkgs="$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkgfile" | tr -s ' \n' ',,' | sed 's/,$//')"
+pkgs="$(cat "${pkgfiles[@]}" | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | tr -s ' \n' ',,' | sed 's/,$//')"
 
 tmp="$cache/build.$$"
 rm -rf "$tmp"
@@ -102,7 +119,7 @@ printf '[Journal]\nStorage=volatile\n' >"$root/etc/systemd/journald.conf.d/mempl
 # The per-run overlay adds the kernel's modules, memplug and the scenario.
 
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$tmp/root.cpio.gz"
-rm -f "$cache"/root-*.cpio.gz
+rm -f "$cache/root-$flavour-"*.cpio.gz
 mv "$tmp/root.cpio.gz" "$out"
 echo "build-systemd-root: $(du -sm "$root" | cut -f1) MB unpacked, $(du -m "$out" | cut -f1) MB packed, $(($(date +%s) - t0)) s" >&2
 echo "$out"

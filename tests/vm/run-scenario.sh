@@ -89,6 +89,7 @@ extra_qemu="$(header qemu)"
 hdr_timeout="$(header timeout)"
 guest="$(header guest)"
 boots="$(header boots)"
+flavour="$(header flavour)"
 [ -n "$profile" ] || die "scenario has no '# profile:' header"
 guest="${guest:-busybox}"
 boots="${boots:-1}"
@@ -96,9 +97,13 @@ case "$guest" in
 busybox | systemd) ;;
 *) die "'# guest:' must be busybox or systemd, not '$guest'" ;;
 esac
+case "$guest/${flavour:-base}" in
+*/base | systemd/*) ;;
+*) die "'# flavour:' is for the systemd guest only" ;;
+esac
 case "$boots" in
-[1-4]) ;;
-*) die "'# boots:' must be 1 to 4, not '$boots'" ;;
+[1-9]) ;;
+*) die "'# boots:' must be 1 to 9, not '$boots'" ;;
 esac
 [ -n "$timeout_s" ] || timeout_s="${hdr_timeout:-200}"
 
@@ -206,6 +211,12 @@ large)
 	qemu_args=(-machine pc,nvdimm=on -cpu max -m 3G,slots=4,maxmem=80G
 		-object "memory-backend-file,id=mem1,share=on,mem-path=$work/nvdimm0.img,size=64G"
 		-device nvdimm,id=nv1,memdev=mem1)
+	;;
+large-labels)
+	truncate -s 68719607808 "$work/nvdimm0.img" # 64 GiB + 128 KiB of labels
+	qemu_args=(-machine pc,nvdimm=on -cpu max -m 3G,slots=4,maxmem=80G
+		-object "memory-backend-file,id=mem1,share=on,mem-path=$work/nvdimm0.img,size=68719607808"
+		-device nvdimm,id=nv1,memdev=mem1,label-size=128K)
 	;;
 cxl)
 	version_ge "$qemu_ver" 10 || skip "profile cxl needs QEMU >= 10 (have $qemu_ver; run scripts/install-deps.sh)"
@@ -331,8 +342,8 @@ systemd_base() {
 	[ "$(id -u)" -eq 0 ] || skip "the systemd guest needs root (mmdebstrap, device nodes)"
 	command -v mmdebstrap >/dev/null 2>&1 || skip "mmdebstrap not installed (run scripts/install-deps.sh)"
 	# (the script locks its cache itself)
-	if ! rootcpio="$("$HERE/build-systemd-root.sh" "$cache" 2>"$cache/systemd-root.log")"; then
-		skip "no systemd root file system (see $cache/systemd-root.log)"
+	if ! rootcpio="$("$HERE/build-systemd-root.sh" "$cache" "${flavour:-base}" 2>"$cache/systemd-root.log")"; then
+		skip "no systemd root file system${flavour:+ (flavour $flavour)} (see $cache/systemd-root.log)"
 	fi
 	modkey="$({
 		cat "${BASH_SOURCE[0]}"
@@ -419,6 +430,12 @@ if [ "$guest" = systemd ]; then
 	done
 	ln -s ../memplug-test-setup.service "$ov/etc/systemd/system/sysinit.target.wants/"
 	ln -s ../memplug-test.service "$ov/etc/systemd/system/multi-user.target.wants/"
+	if [ "$flavour" = ansible ]; then
+		# the collection where ansible-core looks without configuration
+		coll="$ov/usr/share/ansible/collections/ansible_collections/memplug/memplug"
+		mkdir -p "$coll"
+		cp -a "$HERE/../../contrib/ansible/." "$coll/"
+	fi
 	# systemd's status lines only for failures; boot number per boot (below)
 	append="$append systemd.show_status=error"
 elif [ -n "$build" ] && [ -x "$build/cli/memplug" ]; then

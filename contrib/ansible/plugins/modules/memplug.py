@@ -305,17 +305,28 @@ def build_argv(module):
     return argv
 
 
+def state_of(t, key):
+    """A target's state before or after; a namespace without a dax device
+    (raw, fsdax, sector) has none in memplug's JSON: its mode stands in."""
+    s = t.get(key)
+    if s is None and key == 'before' and t.get('namespace_mode'):
+        s = dict(namespace_mode=t['namespace_mode'], mode=None)
+    return s
+
+
 def diff_of(module, data):
     """Per-target before/after; in check mode 'after' is the plan."""
     before, after = {}, {}
     for t in data.get('targets') or []:
         name = t.get('target')
-        b = t.get('before')
-        a = t.get('after')
+        b = state_of(t, 'before')
+        a = state_of(t, 'after')
         if a is None and b is not None and t.get('result') == 'planned':
             a = copy.deepcopy(b)
             if module.params['mode']:
                 a['mode'] = module.params['mode']
+                if a.get('namespace_mode') not in (None, 'devdax'):
+                    a['namespace_mode'] = 'devdax'
             a['planned_steps'] = t.get('steps') or []
         before[name] = b
         after[name] = a if a is not None else b
