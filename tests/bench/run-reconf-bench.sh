@@ -19,54 +19,28 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TOP="$(cd "$HERE/../.." && pwd)"
-build="$TOP/build"
-kernels=()
-logdir=""
-metrics_file=""
+BENCH=run-reconf-bench
+BENCH_KERNELS="6.1 6.12 7.3"
 rounds=""
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--build) build="$2"; shift 2 ;;
-	--kernel) kernels+=("$2"); shift 2 ;;
-	--keep-log) logdir="$2"; shift 2 ;;
-	--metrics) metrics_file="$2"; shift 2 ;;
-	--rounds) rounds="$2"; shift 2 ;;
-	-h | --help) sed -n '4,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run-reconf-bench: unknown argument '$1'" >&2; exit 2 ;;
-	esac
-done
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 7.3)
-[ -x "$build/cli/memplug" ] || { echo "run-reconf-bench: no $build/cli/memplug (build first)" >&2; exit 1; }
+bench_option() {
+	[ "$1" = --rounds ] || return 1
+	rounds="$2"
+}
+# shellcheck source=tests/bench/vm-bench.sh
+. "$HERE/vm-bench.sh"
+bench_parse "$@"
 case "$rounds" in
 '' | [1-9] | [1-9][0-9]) ;;
 *) echo "run-reconf-bench: --rounds must be 1-99" >&2; exit 2 ;;
 esac
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-scenario="$tmp/reconfigure-paths.sh"
+scenario="$bench_tmp/reconfigure-paths.sh"
 sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" "$HERE/reconfigure-paths.sh" >"$scenario"
 
-rc=0
 for k in "${kernels[@]}"; do
-	log="$tmp/reconfigure-paths-$k.log"
-	[ -z "$logdir" ] || { mkdir -p "$logdir"; log="$logdir/reconfigure-paths-$k.log"; }
-	out="$tmp/out-$k"
-	echo "== kernel $k: tests/bench/reconfigure-paths.sh (TCG), load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-	krc=0
-	bash "$TOP/tests/vm/run-scenario.sh" --build "$build" --kernel "$k" \
-		--scenario "$scenario" --keep-log "$log" >"$out" || krc=$?
+	bench_run "$k" "$scenario"
 	load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-	if [ "$krc" -ne 0 ]; then
-		grep -v ' metric: ' "$out" >&2 || true
-		echo "run-reconf-bench: kernel $k: runner exited $krc; the table below is PARTIAL" >&2
-		rc=1
-	fi
-	grep ' metric: ' "$out" >"$tmp/metrics-$k" || true
-	[ -z "$metrics_file" ] || cat "$tmp/metrics-$k" >>"$metrics_file"
-	python3 - "$k" "$tmp/metrics-$k" "$load_after" <<'EOF'
+	python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" <<'EOF'
 import re, statistics, sys
 
 kernel, path, load = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -162,4 +136,4 @@ if other:
         print("- %s: %s %s" % (name, other[name][0], other[name][1]))
 EOF
 done
-exit $rc
+exit "$bench_rc"

@@ -17,54 +17,29 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TOP="$(cd "$HERE/../.." && pwd)"
-build="$TOP/build"
-kernels=()
-logdir=""
-metrics_file=""
+BENCH=run-vm-bench
+BENCH_KERNELS="6.1"
 rounds=""
 reconf_rounds=""
-
-while [ $# -gt 0 ]; do
+bench_option() {
 	case "$1" in
-	--build) build="$2"; shift 2 ;;
-	--kernel) kernels+=("$2"); shift 2 ;;
-	--keep-log) logdir="$2"; shift 2 ;;
-	--metrics) metrics_file="$2"; shift 2 ;;
-	--rounds) rounds="$2"; shift 2 ;;
-	--reconf-rounds) reconf_rounds="$2"; shift 2 ;;
-	-h | --help) sed -n '4,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "run-vm-bench: unknown argument '$1'" >&2; exit 2 ;;
+	--rounds) rounds="$2" ;;
+	--reconf-rounds) reconf_rounds="$2" ;;
+	*) return 1 ;;
 	esac
-done
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1)
-[ -x "$build/cli/memplug" ] || { echo "run-vm-bench: no $build/cli/memplug (build first)" >&2; exit 1; }
+}
+# shellcheck source=tests/bench/vm-bench.sh
+. "$HERE/vm-bench.sh"
+bench_parse "$@"
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-scenario="$tmp/online-order.sh"
+scenario="$bench_tmp/online-order.sh"
 sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" \
 	-e "${reconf_rounds:+s/^RECONF_ROUNDS=.*/RECONF_ROUNDS=$reconf_rounds/}" \
 	"$HERE/online-order.sh" >"$scenario"
 
-rc=0
 for k in "${kernels[@]}"; do
-	log="$tmp/online-order-$k.log"
-	[ -z "$logdir" ] || { mkdir -p "$logdir"; log="$logdir/online-order-$k.log"; }
-	out="$tmp/out-$k"
-	echo "== kernel $k: running tests/bench/online-order.sh (TCG, a few minutes)" >&2
-	krc=0
-	bash "$TOP/tests/vm/run-scenario.sh" --build "$build" --kernel "$k" \
-		--scenario "$scenario" --keep-log "$log" >"$out" || krc=$?
-	if [ "$krc" -ne 0 ]; then
-		# a failed or timed-out guest still printed the metrics it reached
-		grep -v ' metric: ' "$out" >&2 || true
-		echo "run-vm-bench: kernel $k: runner exited $krc; the table below is PARTIAL" >&2
-		rc=1
-	fi
-	grep ' metric: ' "$out" >"$tmp/metrics-$k" || true
-	[ -z "$metrics_file" ] || cat "$tmp/metrics-$k" >>"$metrics_file"
-	python3 - "$k" "$tmp/metrics-$k" <<'EOF'
+	bench_run "$k" "$scenario"
+	python3 - "$k" "$bench_tmp/metrics-$k" <<'EOF'
 import re, statistics, sys
 
 kernel, path = sys.argv[1], sys.argv[2]
@@ -157,4 +132,4 @@ if other:
             print("- %s: %s %s" % (name, other[name][0], other[name][1]))
 EOF
 done
-exit $rc
+exit "$bench_rc"
