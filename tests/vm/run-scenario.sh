@@ -338,12 +338,14 @@ busybox_base() {
 # by its package list), the kernel's modules (cached per kernel), then per
 # run memplug as `meson install --destdir` puts it, plus the harness units.
 systemd_base() {
-	local rootcpio mods modkey
+	local rootcpio rootlog mods modkey
 	[ "$(id -u)" -eq 0 ] || skip "the systemd guest needs root (mmdebstrap, device nodes)"
 	command -v mmdebstrap >/dev/null 2>&1 || skip "mmdebstrap not installed (run scripts/install-deps.sh)"
-	# (the script locks its cache itself)
-	if ! rootcpio="$("$HERE/build-systemd-root.sh" "$cache" "${flavour:-base}" 2>"$cache/systemd-root.log")"; then
-		skip "no systemd root file system${flavour:+ (flavour $flavour)} (see $cache/systemd-root.log)"
+	# The script locks its cache per flavour; the log is per flavour too,
+	# since parallel tests may build two flavours at once.
+	rootlog="$cache/systemd-root-${flavour:-base}.log"
+	if ! rootcpio="$("$HERE/build-systemd-root.sh" "$cache" "${flavour:-base}" 2>"$rootlog")"; then
+		skip "no systemd root file system${flavour:+ (flavour $flavour)} (see $rootlog)"
 	fi
 	modkey="$({
 		cat "${BASH_SOURCE[0]}"
