@@ -168,6 +168,8 @@ int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 			       json_object_new_boolean(o->dry_run ? would :
 								    changed));
 	json_object_object_add(root, "targets", targets);
+	json_object_object_add(root, "warnings",
+			       json_collect_warnings(targets, "target"));
 	json_print(root);
 	json_object_put(root);
 	memplug_unlock(ctx);

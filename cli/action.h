@@ -16,6 +16,7 @@ struct action_opts {
 	enum memplug_order order;
 	bool dry_run;
 	bool force;
+	bool unplug; /* offline: then remove the memory (dax state) */
 	long timeout_s;
 	long wait_s;
 };
@@ -76,8 +77,10 @@ struct report {
 void report_init(struct report *r, const char *target);
 void report_step(struct report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void report_warn(struct report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* a warning: @code (stable, kebab-case) and its message, into the JSON
+ * and on stderr */
+void report_warn(struct report *r, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void report_time(struct report *r, const char *phase, uint64_t ns);
 /* the keys every target has: "action" (@action when unset), and "source",
  * "before" and "after" as null when the target resolved to nothing */
@@ -85,6 +88,13 @@ void report_shape(struct report *r, const char *action);
 /* ends the target with an error result and exit code; returns @exit */
 int report_fail(struct report *r, int exit, const char *result, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * The end of one device write: a failure (the library's error line) ends
+ * the target, a success marks it changed and rereads the model.  A rescan
+ * that fails (the device vanished) ends the target too.
+ */
+int report_applied(struct memplug_ctx *ctx, struct report *r, int rc);
 
 /* the blocks a target names: a source, or memoryN / memoryN-M */
 struct target {
@@ -125,9 +135,41 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 		    struct memplug_block **blocks, unsigned long nr,
 		    const struct action_opts *o);
 
+/*
+ * A kmem device whose memory is absent (Linux 7.3's "unplugged"): bring
+ * it back.  @whole_device (the state must read unplugged): write the
+ * online type to daxX.Y/state, the
+ * kernel adds and onlines the whole device in one operation; else unbind
+ * kmem, so that binding it again adds the blocks for memplug's ordered
+ * online.  Ends with the model read again.
+ */
+int phase_plug(struct memplug_ctx *ctx, struct report *r,
+	       const struct target *t, const struct action_opts *o,
+	       bool whole_device);
+/* the device's memory is absent: no block present of those it spans */
+bool memory_absent(struct memplug_source *src);
+
 /* the whole of memplug online/offline for one target */
 int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 		 const struct action_opts *o, enum memplug_op op);
+
+/* ---- verify.c ---- */
+/* what a target must look like after a write command */
+struct end_state {
+	enum memplug_mode mode; /* UNKNOWN: any (block lists) */
+	enum memplug_block_state blocks; /* ONLINE, OFFLINE, UNKNOWN: any */
+	enum memplug_zone zone; /* of the online blocks; UNKNOWN: any */
+	int memmap; /* 1 on the device, 0 in node RAM, -1 any */
+	bool unplugged; /* no block present; else all the device's are */
+};
+
+/*
+ * Read the kernel again and compare the target with @want: EXIT_OK when
+ * it matches, else the target ends partial (something changed) or error
+ * with what differs.
+ */
+int verify_end_state(struct memplug_ctx *ctx, struct report *r,
+		     const struct target *t, const struct end_state *want);
 
 /* ---- action.c ----
  * lock, run @fn per target, print one JSON object, return the exit code */

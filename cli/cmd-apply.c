@@ -132,6 +132,7 @@ static int print_nothing(const struct apply_opts *o)
 	json_object_object_add(root, "would_change",
 			       json_object_new_boolean(false));
 	json_object_object_add(root, "targets", json_object_new_array());
+	json_object_object_add(root, "warnings", json_object_new_array());
 	json_print(root);
 	json_object_put(root);
 	return EXIT_OK;

@@ -525,6 +525,8 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	else
 		blocks = json_array_stream(next_block_row, &rows);
 	json_object_object_add(root, "memory_blocks", blocks);
+	json_object_object_add(root, "warnings",
+			       json_collect_warnings(sources, "source"));
 	if (o.table.enabled)
 		rc = list_table_print(root, o.blocks, &o.table);
 	else

@@ -4,14 +4,24 @@
 #include "action.h"
 #include "builtin.h"
 
+enum { OPT_UNPLUG = NR_ACTION_OPTIONS };
+
 static const struct cli_option offline_options[] = {
 	ACTION_CLI_OPTIONS,
+	[OPT_UNPLUG] = { "unplug", 0, NULL,
+			 "then remove the device's memory, kmem stays bound (Linux 7.3+)" },
 	OPT_END,
 };
 
 static int offline_option(int index, const char *arg, void *data)
 {
-	return action_option(data, "offline", index, arg);
+	struct action_opts *o = data;
+
+	if (index == OPT_UNPLUG) {
+		o->unplug = true;
+		return 0;
+	}
+	return action_option(o, "offline", index, arg);
 }
 
 static int offline_target(struct memplug_ctx *ctx, struct report *r,

@@ -75,25 +75,6 @@ static int reconfigure_option(int index, const char *arg, void *data)
 	return action_option(&o->action, "reconfigure", index, arg);
 }
 
-/*
- * The end of one device write: a failure ends the target with the
- * library's error line, a success marks it changed and rereads the model.
- * A rescan that fails (the device vanished) ends the target too: what
- * follows needs the model.
- */
-static int applied(struct memplug_ctx *ctx, struct report *r, int rc)
-{
-	if (rc)
-		return report_fail(r, EXIT_ERROR, "error", "%s",
-				   memplug_get_error(ctx));
-	r->changed = true;
-	if (memplug_scan(ctx))
-		return report_fail(r, EXIT_PARTIAL, "partial",
-				   "rescan after the change failed: %s",
-				   memplug_get_error(ctx));
-	return EXIT_OK;
-}
-
 /* the target's source after a rescan; gone ends the target */
 static struct memplug_source *
 still_there(struct memplug_ctx *ctx, struct report *r, const struct target *t)
@@ -141,7 +122,7 @@ static int convert_namespace(struct memplug_ctx *ctx, struct report *r,
 		return EXIT_OK;
 	}
 	rc = memplug_namespace_to_devdax(found);
-	return applied(ctx, r, rc);
+	return report_applied(ctx, r, rc);
 }
 
 static int check_memmap_request(struct memplug_ctx *ctx, struct report *r,
@@ -216,7 +197,7 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 		return rc;
 	if (aob && strcmp(aob, "offline") && !parallel)
 		report_warn(
-			r,
+			r, "auto-online",
 			"auto_online_blocks is '%s': the kernel onlines the blocks itself when kmem binds",
 			aob);
 	if (parallel)
@@ -235,7 +216,7 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 		rc = memplug_dax_enable_ram_online(src, o->action.online_type);
 	else
 		rc = memplug_dax_enable_ram(src);
-	return applied(ctx, r, rc);
+	return report_applied(ctx, r, rc);
 }
 
 /* the blocks of a system-ram source: online, in the wanted zone */
@@ -280,7 +261,7 @@ static int offline_and_unbind(struct memplug_ctx *ctx, struct report *r,
 	src = still_there(ctx, r, t);
 	if (!src)
 		return r->exit;
-	return applied(ctx, r, memplug_dax_disable(src));
+	return report_applied(ctx, r, memplug_dax_disable(src));
 }
 
 static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
@@ -289,13 +270,33 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 {
 	struct memplug_source *src = target_source(ctx, t);
 	enum memplug_tristate knob = memplug_source_get_memmap_knob(src);
+	bool knob_change = o->memmap >= 0 && knob != o->memmap;
 	int rc;
 
 	rc = check_memmap_request(ctx, r, src, o);
 	if (rc)
 		return rc;
-	if (memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM &&
-	    o->memmap >= 0 && knob != o->memmap) {
+	if (memory_absent(src)) {
+		/* the whole-device write cannot change the knob: rebind */
+		bool whole = use_parallel(ctx, o) && !knob_change &&
+			     memplug_source_get_dax_state(src) ==
+				     MEMPLUG_DAX_STATE_UNPLUGGED;
+
+		rc = phase_plug(ctx, r, t, &o->action, whole);
+		if (rc)
+			return rc;
+		if (o->action.dry_run && !whole) {
+			/* the rest of the plan, for a device not unbound */
+			set_knob(ctx, r, src, o);
+			report_step(r, "bind %s to kmem", t->source);
+			if (!o->no_online)
+				plan_online(r, o);
+			return EXIT_OK;
+		}
+		if (o->action.dry_run)
+			return EXIT_OK;
+	} else if (memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM &&
+		   knob_change) {
 		if (!o->action.force)
 			return report_fail(
 				r, EXIT_REFUSED, "refused",
@@ -353,7 +354,7 @@ static int wanted_devdax(struct memplug_ctx *ctx, struct report *r,
 		r->result = "planned";
 		return EXIT_OK;
 	}
-	return applied(ctx, r, memplug_dax_enable_devdax(src));
+	return report_applied(ctx, r, memplug_dax_enable_devdax(src));
 }
 
 int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
@@ -391,6 +392,17 @@ int reconfigure_target(struct memplug_ctx *ctx, struct report *r,
 		rc = wanted_system_ram(ctx, r, &t, o);
 	else
 		rc = wanted_devdax(ctx, r, &t, o);
+	if (!rc && !o->action.dry_run) {
+		struct end_state want = {
+			.mode = o->mode,
+			.blocks = o->no_online ? MEMPLUG_BLOCK_UNKNOWN :
+						 MEMPLUG_BLOCK_ONLINE,
+			.zone = memplug_online_type_zone(o->action.online_type),
+			.memmap = o->memmap,
+		};
+
+		rc = verify_end_state(ctx, r, &t, &want);
+	}
 	if (o->action.dry_run)
 		json_object_object_add(r->obj, "after", NULL);
 	else

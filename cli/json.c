@@ -50,6 +50,41 @@ struct json_object *json_string_or_null(const char *text)
 	return text ? json_object_new_string(text) : NULL;
 }
 
+struct json_object *json_warning(const char *code, const char *message)
+{
+	struct json_object *w = json_object_new_object();
+
+	json_object_object_add(w, "code", json_object_new_string(code));
+	json_object_object_add(w, "message", json_object_new_string(message));
+	return w;
+}
+
+struct json_object *json_collect_warnings(struct json_object *items,
+					  const char *key)
+{
+	struct json_object *all = json_object_new_array(), *item, *ws, *w, *c;
+	size_t i, j, n = json_object_array_length(items);
+
+	for (i = 0; i < n; i++) {
+		item = json_object_array_get_idx(items, i);
+		if (!json_object_object_get_ex(item, "warnings", &ws))
+			continue;
+		for (j = 0; j < json_object_array_length(ws); j++) {
+			w = json_object_array_get_idx(ws, j);
+			c = json_object_new_object();
+			json_object_object_add(
+				c, key,
+				json_object_get(
+					json_object_object_get(item, key)));
+			json_object_object_foreach(w, k, v)
+				json_object_object_add(c, k,
+						       json_object_get(v));
+			json_object_array_add(all, c);
+		}
+	}
+	return all;
+}
+
 /* the errno of the first failed write of JSON, 0 while none failed */
 static int print_errno;
 /* json_print() is running: a streamed array may hand text to stdout */

@@ -52,12 +52,21 @@ int cli_parse_long(const char *cmd, const char *option, const char *arg,
 
 /* JSON helpers */
 /* the shape of every command's JSON: raised only on an incompatible change */
-#define JSON_FORMAT_VERSION 1
+#define JSON_FORMAT_VERSION 2
 /* a command's root object, starting with "format_version" */
 struct json_object *json_command_root(void);
 struct json_object *json_size(uint64_t bytes, bool human);
 struct json_object *json_int_or_null(long long val, bool valid);
 struct json_object *json_string_or_null(const char *text);
+/* a warning as data: {"code": @code, "message": @message} */
+struct json_object *json_warning(const char *code, const char *message);
+/*
+ * The warnings of @items' elements (each an object holding @key and a
+ * "warnings" array) as one array, each warning with @key ("target",
+ * "source") added first: the root's "warnings" of a command.
+ */
+struct json_object *json_collect_warnings(struct json_object *items,
+					  const char *key);
 /* print @obj on stdout; a failed write is kept for json_print_errno() */
 void json_print(struct json_object *obj);
 /* errno of the first failed json_print(), else 0: main() exits 1 on it */

@@ -35,8 +35,56 @@ struct json_object *json_memmap_location(const struct memplug_memmap *m)
 	}
 }
 
+/* what is wrong with a source, as {code, message} objects */
+static struct json_object *source_warnings(struct memplug_source *src)
+{
+	struct json_object *ws = json_object_new_array();
+	unsigned long n = memplug_source_get_nr_blocks(src),
+		      range = memplug_source_get_nr_range_blocks(src),
+		      offline = n - memplug_source_count_state(
+					    src, MEMPLUG_BLOCK_ONLINE);
+	const char *name = memplug_source_get_name(src);
+	char msg[256];
+
+	if (!memplug_source_has_range(src))
+		json_object_array_add(
+			ws,
+			json_warning(
+				"range-unreadable",
+				"address range unreadable (needs root): blocks unknown"));
+	if (memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX ||
+	    memplug_source_get_mode(src) != MEMPLUG_MODE_SYSTEM_RAM)
+		return ws;
+	if (!n && range) {
+		snprintf(
+			msg, sizeof(msg),
+			"bound to kmem but none of its %lu blocks is present%s: it provides no memory; memplug reconfigure %s --mode=system-ram brings it online",
+			range,
+			memplug_source_get_dax_state(src) ==
+					MEMPLUG_DAX_STATE_UNPLUGGED ?
+				" (state unplugged)" :
+				"",
+			name);
+		json_object_array_add(ws, json_warning("memory-absent", msg));
+	} else if (n < range) {
+		snprintf(msg, sizeof(msg),
+			 "only %lu of its %lu blocks are present", n, range);
+		json_object_array_add(ws, json_warning("memory-partial", msg));
+	}
+	if (n && offline) {
+		snprintf(
+			msg, sizeof(msg),
+			"%lu of its %lu blocks are offline: memplug online %s onlines them",
+			offline, n, name);
+		json_object_array_add(ws, json_warning("memory-offline", msg));
+	}
+	return ws;
+}
+
 struct json_object *json_source(struct memplug_source *src, bool human)
 {
+	unsigned long range = memplug_source_get_nr_range_blocks(src);
+	struct json_object *warnings;
 	struct json_object *obj = json_object_new_object(), *states, *nodes;
 	unsigned long zones[MEMPLUG_NR_ZONES], i,
 		n = memplug_source_get_nr_blocks(src);
@@ -117,12 +165,20 @@ struct json_object *json_source(struct memplug_source *src, bool human)
 		json_object_new_string(m.observed ? "observed" : "predicted"));
 	json_object_object_add(obj, "memmap_reason",
 			       json_object_new_string(m.reason));
+	json_object_object_add(obj, "state",
+			       json_string_or_null(memplug_dax_state_name(
+				       memplug_source_get_dax_state(src))));
+	json_object_object_add(obj, "range_memblocks",
+			       json_int_or_null(range, dax && range));
+	warnings = source_warnings(src);
 	json_object_object_add(
 		obj, "warning",
-		memplug_source_has_range(src) ?
-			NULL :
-			json_object_new_string(
-				"address range unreadable (needs root): blocks unknown"));
+		json_object_array_length(warnings) ?
+			json_object_get(json_object_object_get(
+				json_object_array_get_idx(warnings, 0),
+				"message")) :
+			NULL);
+	json_object_object_add(obj, "warnings", warnings);
 	return obj;
 }
 

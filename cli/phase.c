@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Block phases with their safety checks, and online/offline of a target. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,108 @@ static unsigned long count_state(struct memplug_block **blocks,
 	return n;
 }
 
+/* present pages of a node's kernel zones and of its Movable zone */
+static void node_pages(struct memplug_node *node, long long *kernel,
+		       long long *movable)
+{
+	static const enum memplug_zone kz[] = { MEMPLUG_ZONE_DMA,
+						MEMPLUG_ZONE_DMA32,
+						MEMPLUG_ZONE_NORMAL };
+	struct memplug_zone_pages zp;
+	size_t i;
+
+	*kernel = *movable = 0;
+	for (i = 0; i < sizeof(kz) / sizeof(kz[0]); i++)
+		if (memplug_node_get_zone_pages(node, kz[i], &zp) &&
+		    zp.present > 0 && zp.present < LLONG_MAX / 4)
+			*kernel += zp.present;
+	if (memplug_node_get_zone_pages(node, MEMPLUG_ZONE_MOVABLE, &zp) &&
+	    zp.present > 0 && zp.present < LLONG_MAX / 4)
+		*movable = zp.present;
+}
+
+/*
+ * The kernel-memory rule, as the kernel's auto-movable policy weighs it:
+ * system-wide, Movable memory at most MEMPLUG_MOVABLE_RATIO_LIMIT percent
+ * of kernel-zone memory (the Movable zones' memmap and everything the
+ * kernel allocates live there); per node, a node with CPUs keeps kernel
+ * memory, and a node's own Movable:kernel stays under the limit.  The
+ * change: @blocks go offline (@online false: their kernel-zone pages
+ * leave), or go online in @zone (@online true).  Returns EXIT_OK, or
+ * refuses (a warning with --force).
+ */
+static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
+			     struct memplug_block **blocks, unsigned long nr,
+			     const struct action_opts *o, bool online,
+			     enum memplug_zone zone)
+{
+	long long pages =
+		memplug_get_block_size(ctx) / memplug_get_page_size(ctx);
+	long long sys_kernel = 0, sys_movable = 0, kernel, movable, delta;
+	struct memplug_node *node;
+	char why[256] = "";
+	unsigned long i;
+
+	memplug_node_foreach(ctx, node) {
+		int id = memplug_node_get_id(node);
+		long ratio;
+
+		node_pages(node, &kernel, &movable);
+		delta = 0;
+		for (i = 0; i < nr; i++) {
+			struct memplug_block *b = blocks[i];
+			bool on = memplug_block_get_state(b) ==
+				  MEMPLUG_BLOCK_ONLINE;
+
+			if (memplug_block_get_node(b) != id)
+				continue;
+			if (!online && on &&
+			    memplug_block_get_zone(b) != MEMPLUG_ZONE_MOVABLE)
+				delta -= pages;
+			else if (online && !on && zone == MEMPLUG_ZONE_MOVABLE)
+				movable += pages;
+			else if (online && !on && zone == MEMPLUG_ZONE_NORMAL)
+				delta += pages;
+		}
+		sys_movable += movable;
+		sys_kernel += kernel + delta;
+		if (delta >= 0)
+			continue;
+		if (kernel + delta <= 0 && memplug_node_has_cpus(node)) {
+			snprintf(
+				why, sizeof(why),
+				"node %d has CPUs and would keep no kernel-zone memory",
+				id);
+			break;
+		}
+		ratio = memplug_node_movable_ratio_after(node, -delta);
+		if (ratio < 0 || ratio > MEMPLUG_MOVABLE_RATIO_LIMIT) {
+			snprintf(
+				why, sizeof(why),
+				"node %d would keep too little kernel-zone memory for its Movable memory (Movable:kernel above 3:1)",
+				id);
+			break;
+		}
+	}
+	if (!why[0] && sys_kernel <= 0 && (sys_movable > 0 || !online))
+		snprintf(why, sizeof(why),
+			 "the system would keep no kernel-zone memory");
+	else if (!why[0] &&
+		 sys_movable > sys_kernel / 100 * MEMPLUG_MOVABLE_RATIO_LIMIT)
+		snprintf(
+			why, sizeof(why),
+			"the system's Movable:kernel memory would be %lld:%lld MiB, above 3:1",
+			sys_movable * memplug_get_page_size(ctx) >> 20,
+			sys_kernel * memplug_get_page_size(ctx) >> 20);
+	if (!why[0])
+		return EXIT_OK;
+	if (o->force) {
+		report_warn(r, "kernel-memory-forced", "%s (forced)", why);
+		return EXIT_OK;
+	}
+	return report_fail(r, EXIT_REFUSED, "refused", "%s; add --force", why);
+}
+
 int phase_online(struct memplug_ctx *ctx, struct report *r,
 		 struct memplug_block **blocks, unsigned long nr,
 		 const struct action_opts *o)
@@ -59,6 +162,10 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 
 	if (!todo)
 		return EXIT_OK;
+	rc = check_kernel_rule(ctx, r, blocks, nr, o, true,
+			       memplug_online_type_zone(o->online_type));
+	if (rc)
+		return rc;
 	report_step(r, "online %lu blocks %s (%s)", todo,
 		    memplug_online_type_name(o->online_type),
 		    memplug_order_name(order));
@@ -70,50 +177,6 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 				   &batch);
 	snprintf(what, sizeof(what), "failed to online");
 	return end_batch(r, &batch, rc, "online_ms", what);
-}
-
-/* refuse to offline kernel-zone memory the node's Movable memory needs */
-static int check_kernel_zones(struct memplug_ctx *ctx, struct report *r,
-			      struct memplug_block **blocks, unsigned long nr,
-			      const struct action_opts *o)
-{
-	long long pages =
-		memplug_get_block_size(ctx) / memplug_get_page_size(ctx);
-	struct memplug_node *node;
-	unsigned long i;
-
-	memplug_node_foreach(ctx, node) {
-		long long kernel_pages = 0;
-		long ratio;
-
-		for (i = 0; i < nr; i++) {
-			enum memplug_zone z = memplug_block_get_zone(blocks[i]);
-
-			if (memplug_block_get_state(blocks[i]) ==
-				    MEMPLUG_BLOCK_ONLINE &&
-			    memplug_block_get_node(blocks[i]) ==
-				    memplug_node_get_id(node) &&
-			    z != MEMPLUG_ZONE_MOVABLE)
-				kernel_pages += pages;
-		}
-		if (!kernel_pages)
-			continue;
-		ratio = memplug_node_movable_ratio_after(node, kernel_pages);
-		if (ratio >= 0 && ratio <= MEMPLUG_MOVABLE_RATIO_LIMIT)
-			continue;
-		if (o->force) {
-			report_warn(
-				r,
-				"node %d: Movable:kernel memory above 3:1 after offlining (forced)",
-				memplug_node_get_id(node));
-			continue;
-		}
-		return report_fail(
-			r, EXIT_REFUSED, "refused",
-			"node %d would keep too little kernel-zone memory for its Movable memory (Movable:kernel above 3:1); add --force",
-			memplug_node_get_id(node));
-	}
-	return EXIT_OK;
 }
 
 int phase_offline(struct memplug_ctx *ctx, struct report *r,
@@ -130,7 +193,8 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 
 	if (!todo)
 		return EXIT_OK;
-	rc = check_kernel_zones(ctx, r, blocks, nr, o);
+	rc = check_kernel_rule(ctx, r, blocks, nr, o, false,
+			       MEMPLUG_ZONE_UNKNOWN);
 	if (rc)
 		return rc;
 	report_step(r, "offline %lu blocks (%s)", todo,
@@ -145,13 +209,44 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 	return end_batch(r, &batch, rc, "offline_ms", what);
 }
 
+/* why @block is online in a zone nobody here asked for */
+static const char *zone_cause(struct memplug_ctx *ctx,
+			      struct memplug_block *block, char *buf,
+			      size_t len)
+{
+	enum memplug_zone zone = memplug_block_get_zone(block);
+	const char *aob = memplug_get_auto_online_blocks(ctx);
+
+	if (memplug_block_get_onlined_zone(block) == zone)
+		snprintf(buf, len, "memplug onlined them into %s earlier",
+			 memplug_zone_name(zone));
+	else if (aob && strcmp(aob, "offline"))
+		snprintf(
+			buf, len,
+			"the kernel onlined them itself (auto_online_blocks=%s)",
+			aob);
+	else
+		snprintf(
+			buf, len,
+			"onlined outside memplug (a udev rule or another tool)");
+	return buf;
+}
+
+/*
+ * Online blocks in another zone than asked: moving them means offline and
+ * online again, which may fail on unmovable pages, so only with --force.
+ * Without it the request is refused, naming the command that would do it:
+ * the blocks are not where they were asked to be.
+ */
 int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 		    struct memplug_block **blocks, unsigned long nr,
 		    const struct action_opts *o)
 {
 	enum memplug_zone want = memplug_online_type_zone(o->online_type);
+	struct json_object *action = NULL;
 	struct memplug_block **wrong;
 	unsigned long i, n = 0;
+	char cause[128];
 	int rc, orc;
 
 	if (want == MEMPLUG_ZONE_UNKNOWN)
@@ -168,23 +263,85 @@ int phase_fix_zones(struct memplug_ctx *ctx, struct report *r,
 		free(wrong);
 		return EXIT_OK;
 	}
-	report_warn(
-		r,
-		"%lu blocks online in %s, not %s (onlined behind memplug's back: auto_online_blocks or a udev rule), memory%lu..memory%lu%s",
-		n, memplug_zone_name(memplug_block_get_zone(wrong[0])),
-		memplug_zone_name(want), memplug_block_get_id(wrong[0]),
-		memplug_block_get_id(wrong[n - 1]),
-		o->force ? "" : "; --force moves them");
+	zone_cause(ctx, wrong[0], cause, sizeof(cause));
 	if (!o->force) {
+		json_object_object_get_ex(r->obj, "action", &action);
+		rc = report_fail(
+			r, EXIT_REFUSED, "refused",
+			"%lu blocks are online in %s, not %s (%s), memory%lu..memory%lu; moving them offlines them first: memplug %s %s%s --zone=%s --force",
+			n, memplug_zone_name(memplug_block_get_zone(wrong[0])),
+			memplug_zone_name(want), cause,
+			memplug_block_get_id(wrong[0]),
+			memplug_block_get_id(wrong[n - 1]),
+			action ? json_object_get_string(action) : "online",
+			r->target,
+			action && !strcmp(json_object_get_string(action),
+					  "reconfigure") ?
+				" --mode=system-ram" :
+				"",
+			want == MEMPLUG_ZONE_MOVABLE ? "movable" : "normal");
 		free(wrong);
-		return EXIT_OK;
+		return rc;
 	}
+	report_warn(
+		r, "zone-mismatch",
+		"%lu blocks online in %s, not %s (%s), memory%lu..memory%lu: moving them",
+		n, memplug_zone_name(memplug_block_get_zone(wrong[0])),
+		memplug_zone_name(want), cause, memplug_block_get_id(wrong[0]),
+		memplug_block_get_id(wrong[n - 1]));
 	report_step(r, "move %lu blocks to %s", n, memplug_zone_name(want));
 	rc = phase_offline(ctx, r, wrong, n, o);
 	/* whatever went offline comes back online, in the right zone */
 	orc = phase_online(ctx, r, wrong, n, o);
 	free(wrong);
 	return rc ? rc : orc;
+}
+
+bool memory_absent(struct memplug_source *src)
+{
+	return src && memplug_source_get_type(src) == MEMPLUG_SOURCE_DAX &&
+	       memplug_source_get_mode(src) == MEMPLUG_MODE_SYSTEM_RAM &&
+	       !memplug_source_get_nr_blocks(src) &&
+	       memplug_source_get_nr_range_blocks(src);
+}
+
+int phase_plug(struct memplug_ctx *ctx, struct report *r,
+	       const struct target *t, const struct action_opts *o,
+	       bool whole_device)
+{
+	struct memplug_source *src = target_source(ctx, t);
+	const char *name = memplug_source_get_name(src);
+	enum memplug_dax_state state;
+	int rc;
+
+	if (whole_device) {
+		state = o->online_type == MEMPLUG_ONLINE_MOVABLE ?
+				MEMPLUG_DAX_STATE_ONLINE_MOVABLE :
+			o->online_type == MEMPLUG_ONLINE_KERNEL ?
+				MEMPLUG_DAX_STATE_ONLINE_KERNEL :
+				MEMPLUG_DAX_STATE_ONLINE;
+		report_step(
+			r,
+			"write %s to %s/state: the kernel adds and onlines its %lu blocks",
+			memplug_dax_state_name(state), name,
+			memplug_source_get_nr_range_blocks(src));
+		if (o->dry_run) {
+			r->result = "planned";
+			return EXIT_OK;
+		}
+		return report_applied(ctx, r,
+				      memplug_dax_set_state(src, state));
+	}
+	report_step(r, "unbind %s from kmem (its memory is not present)", name);
+	if (o->dry_run) {
+		r->result = "planned";
+		return EXIT_OK;
+	}
+	rc = report_applied(ctx, r, memplug_dax_disable(src));
+	if (!rc && !target_source(ctx, t))
+		rc = report_fail(r, EXIT_PARTIAL, "partial",
+				 "%s vanished during the change", name);
+	return rc;
 }
 
 /* online or offline the blocks of one target, with before and after */
@@ -219,12 +376,63 @@ int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 			memplug_mode_name(memplug_source_get_mode(src)));
 		goto out;
 	}
+	if (o->unplug &&
+	    (!src || memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)) {
+		rc = report_fail(r, EXIT_ERROR, "error",
+				 "--unplug takes a dax device, not %s", name);
+		goto out;
+	}
+	if (o->unplug && !memplug_source_get_dax_state(src)) {
+		rc = report_fail(
+			r, EXIT_ERROR, "error",
+			"%s has no state file: --unplug needs Linux 7.3+ with kmem bound",
+			memplug_source_get_name(src));
+		goto out;
+	}
+	if (online && memory_absent(src)) {
+		/* back through a kmem bind: blocks come offline, then ours */
+		rc = phase_plug(ctx, r, &t, o, false);
+		if (!rc && !o->dry_run)
+			rc = report_applied(
+				ctx, r,
+				memplug_dax_enable_ram(target_source(ctx, &t)));
+		else if (!rc)
+			report_step(r, "bind %s to kmem, online its blocks %s",
+				    memplug_source_get_name(src),
+				    memplug_online_type_name(o->online_type));
+		if (rc || o->dry_run)
+			goto out;
+	}
 	blocks = target_blocks(ctx, &t, &nr);
 	rc = online ? phase_online(ctx, r, blocks, nr, o) :
 		      phase_offline(ctx, r, blocks, nr, o);
 	if (!rc && online)
 		rc = phase_fix_zones(ctx, r, blocks, nr, o);
 	free(blocks);
+	src = target_source(ctx, &t);
+	if (!rc && o->unplug && src && memplug_source_get_nr_blocks(src)) {
+		report_step(r, "write unplugged to %s/state: remove its memory",
+			    memplug_source_get_name(src));
+		if (!o->dry_run)
+			rc = report_applied(
+				ctx, r,
+				memplug_dax_set_state(
+					src, MEMPLUG_DAX_STATE_UNPLUGGED));
+		else
+			r->result = "planned";
+	}
+	if (!rc && !o->dry_run) {
+		struct end_state want = {
+			.mode = MEMPLUG_MODE_UNKNOWN,
+			.blocks = online ? MEMPLUG_BLOCK_ONLINE :
+					   MEMPLUG_BLOCK_OFFLINE,
+			.zone = memplug_online_type_zone(o->online_type),
+			.memmap = -1,
+			.unplugged = o->unplug,
+		};
+
+		rc = verify_end_state(ctx, r, &t, &want);
+	}
 out:
 	if (!o->dry_run && r->changed)
 		memplug_refresh(ctx);

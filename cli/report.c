@@ -37,7 +37,7 @@ void report_step(struct report *r, const char *fmt, ...)
 	va_end(args);
 }
 
-void report_warn(struct report *r, const char *fmt, ...)
+void report_warn(struct report *r, const char *code, const char *fmt, ...)
 {
 	va_list args;
 	char buf[512];
@@ -45,7 +45,7 @@ void report_warn(struct report *r, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
-	json_object_array_add(r->warnings, json_object_new_string(buf));
+	json_object_array_add(r->warnings, json_warning(code, buf));
 	text_line(stderr, "memplug: %s: warning: %s", r->target, buf);
 }
 
@@ -85,4 +85,18 @@ int report_fail(struct report *r, int exit, const char *result, const char *fmt,
 	r->exit = exit;
 	r->result = result;
 	return exit;
+}
+
+int report_applied(struct memplug_ctx *ctx, struct report *r, int rc)
+{
+	if (rc)
+		return report_fail(r, r->changed ? EXIT_PARTIAL : EXIT_ERROR,
+				   r->changed ? "partial" : "error", "%s",
+				   memplug_get_error(ctx));
+	r->changed = true;
+	if (memplug_scan(ctx))
+		return report_fail(r, EXIT_PARTIAL, "partial",
+				   "rescan after the change failed: %s",
+				   memplug_get_error(ctx));
+	return EXIT_OK;
 }

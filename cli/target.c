@@ -96,6 +96,12 @@ struct json_object *target_state(struct memplug_ctx *ctx,
 		json_object_new_string(
 			src ? memplug_mode_name(memplug_source_get_mode(src)) :
 			      "system-ram"));
+	json_object_object_add(
+		obj, "state",
+		json_string_or_null(
+			src ? memplug_dax_state_name(
+				      memplug_source_get_dax_state(src)) :
+			      NULL));
 	json_object_object_add(obj, "online_memblocks",
 			       json_object_new_int64(online));
 	json_object_object_add(obj, "total_memblocks",

@@ -193,6 +193,36 @@ MEMPLUG_EXPORT int memplug_dax_set_memmap_knob(struct memplug_source *src,
 	return rc;
 }
 
+MEMPLUG_EXPORT int memplug_dax_set_state(struct memplug_source *src,
+					 enum memplug_dax_state state)
+{
+	struct memplug_ctx *ctx = src->ctx;
+	const char *word = memplug_dax_state_name(state);
+	char *path;
+	int rc;
+
+	if (!word || state == MEMPLUG_DAX_STATE_OFFLINE)
+		return set_error(ctx, EINVAL, "%s: state %s cannot be written",
+				 src->name, word ? word : "unknown");
+	if (src->type != MEMPLUG_SOURCE_DAX ||
+	    src->dax_state == MEMPLUG_DAX_STATE_NONE)
+		return set_error(
+			ctx, EOPNOTSUPP,
+			"%s: the kernel has no dax state file (Linux 7.3+, kmem bound)",
+			src->name);
+	path = root_path(ctx, SYSFS_DAX "/devices/%s/state", src->name);
+	if (!path)
+		return -ENOMEM;
+	rc = write_text(ctx, path, word);
+	if (rc)
+		rc = set_error(ctx, -rc, "%s: write %s to %s", src->name, word,
+			       path);
+	else
+		src->dax_state = state;
+	free(path);
+	return rc;
+}
+
 /* /proc/PID/fd/N -> /dev/daxX.Y, or a mapping of it in /proc/PID/maps */
 static bool pid_uses(struct memplug_ctx *ctx, const char *pid,
 		     const char *devpath)

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "private.h"
@@ -113,6 +114,10 @@ void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end)
 	if (!src->has_range || end > src->end)
 		src->end = end;
 	src->has_range = true;
+	if (last > first &&
+	    __builtin_add_overflow(src->nr_range_blocks, last - first,
+				   &src->nr_range_blocks))
+		src->nr_range_blocks = ULONG_MAX;
 	while (lo < hi) { /* the first block with id >= first */
 		unsigned long mid = lo + (hi - lo) / 2;
 
@@ -166,7 +171,7 @@ static int scan_dax(struct memplug_ctx *ctx)
 	if (count)
 		qsort(names, count, sizeof(*names), cmp_name);
 	for (i = 0; i < count; i++) {
-		char *dir, *link, *driver;
+		char *dir, *link, *driver, *state;
 		struct memplug_source *src;
 		int knob;
 
@@ -197,6 +202,10 @@ static int scan_dax(struct memplug_ctx *ctx)
 						      MEMPLUG_MODE_UNKNOWN;
 		free(driver);
 		free(link);
+		state = read_textf(ctx, "%s/state", dir);
+		if (state)
+			src->dax_state = dax_state_from_text(state);
+		free(state);
 		link = root_path(ctx, "%s", dir);
 		if (link) {
 			char *devpath = link_resolve(ctx, link);

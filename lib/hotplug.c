@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -101,6 +102,67 @@ MEMPLUG_EXPORT int memplug_block_offline(struct memplug_block *block)
 	return rc;
 }
 
+#define RECORD_ONLINED "onlined"
+#define RECORD_MAX 4096
+/*
+ * What memplug onlined this boot, and into which zone: lines "FIRST LAST
+ * ZONE" (block ids), the newest last.  Only the newest lines that fit in
+ * RECORD_MAX are kept: an old run forgotten reads as "not memplug's".
+ */
+static void record_onlined(struct memplug_ctx *ctx,
+			   struct memplug_block **blocks, unsigned long nr)
+{
+	char *old = run_read(ctx, RECORD_ONLINED), *text, *keep;
+	size_t len = old ? strlen(old) : 0, cap, used;
+	unsigned long i, j;
+
+	cap = len + 2 + nr * 48;
+	text = malloc(cap);
+	if (!text) {
+		free(old);
+		return;
+	}
+	used = (size_t)snprintf(text, cap, "%s%s", old ? old : "",
+				len ? "\n" : "");
+	free(old);
+	for (i = 0; i < nr; i = j) {
+		enum memplug_zone z = memplug_block_get_zone(blocks[i]);
+
+		for (j = i + 1;
+		     j < nr && blocks[j]->id == blocks[j - 1]->id + 1 &&
+		     memplug_block_get_zone(blocks[j]) == z;
+		     j++)
+			;
+		used += (size_t)snprintf(text + used, cap - used,
+					 "%lu %lu %s\n", blocks[i]->id,
+					 blocks[j - 1]->id,
+					 memplug_zone_name(z));
+	}
+	keep = text;
+	while (strlen(keep) >= RECORD_MAX - 1 && strchr(keep, '\n'))
+		keep = strchr(keep, '\n') + 1;
+	if (run_write(ctx, RECORD_ONLINED, keep, 0644, false))
+		dbg(ctx, "cannot record onlined blocks\n");
+	free(text);
+}
+
+MEMPLUG_EXPORT enum memplug_zone
+memplug_block_get_onlined_zone(struct memplug_block *block)
+{
+	char *text = run_read(block->ctx, RECORD_ONLINED), *line, *save;
+	enum memplug_zone zone = MEMPLUG_ZONE_UNKNOWN;
+	unsigned long first, last;
+	char name[16];
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%lu %lu %15s", &first, &last, name) == 3 &&
+		    first <= block->id && block->id <= last)
+			zone = memplug_zone_from_name(name);
+	free(text);
+	return zone;
+}
+
 static int batch_fail(struct memplug_batch *batch, struct memplug_block *block,
 		      int rc)
 {
@@ -155,9 +217,14 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 		int rc = memplug_block_online(todo[i], type);
 
 		if (!rc)
-			batch->done++;
+			todo[batch->done++] = todo[i];
 		else if (todo[i]->state != MEMPLUG_BLOCK_ONLINE)
 			batch_fail(batch, todo[i], rc);
+	}
+	if (batch->done) {
+		memplug_order_blocks(todo, batch->done,
+				     MEMPLUG_ORDER_ASCENDING);
+		record_onlined(ctx, todo, batch->done);
 	}
 	free(todo);
 	batch->elapsed_ns = memplug_clock_ns() - start;

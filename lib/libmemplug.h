@@ -187,6 +187,8 @@ int memplug_node_get_id(struct memplug_node *node);
 long long memplug_node_get_mem_total(struct memplug_node *node); /* -1 */
 unsigned long memplug_node_get_nr_blocks(struct memplug_node *node);
 unsigned long memplug_node_get_nr_online(struct memplug_node *node);
+/* nodeN/cpulist names a CPU (true when unreadable); LIBMEMPLUG_2 */
+bool memplug_node_has_cpus(struct memplug_node *node);
 
 struct memplug_zone_pages {
 	long long present;
@@ -227,6 +229,23 @@ enum memplug_mode {
 	MEMPLUG_MODE_UNKNOWN,
 };
 
+/*
+ * The kernel's whole-device state of a kmem-bound dax device
+ * (daxX.Y/state, Linux 7.3): NONE where the kernel has no such file.  It
+ * tells the device's last whole-device operation, not its blocks: after
+ * blocks were onlined one by one it still reads "offline".  Memory present
+ * or absent is what the blocks say; UNPLUGGED means none are present.
+ */
+enum memplug_dax_state {
+	MEMPLUG_DAX_STATE_NONE,
+	MEMPLUG_DAX_STATE_UNPLUGGED,
+	MEMPLUG_DAX_STATE_OFFLINE,
+	MEMPLUG_DAX_STATE_ONLINE,
+	MEMPLUG_DAX_STATE_ONLINE_KERNEL,
+	MEMPLUG_DAX_STATE_ONLINE_MOVABLE,
+	MEMPLUG_DAX_STATE_UNKNOWN, /* the file holds something else */
+};
+
 enum memplug_memmap_location {
 	MEMPLUG_MEMMAP_SELF, /* on the hot-added block itself */
 	MEMPLUG_MEMMAP_NODE, /* in ordinary RAM of memplug_memmap.node */
@@ -243,6 +262,8 @@ struct memplug_memmap {
 
 const char *memplug_source_type_name(enum memplug_source_type type);
 const char *memplug_mode_name(enum memplug_mode mode);
+/* "unplugged", "offline", "online", ...; NULL for NONE and UNKNOWN */
+const char *memplug_dax_state_name(enum memplug_dax_state state);
 
 struct memplug_source *memplug_source_get_first(struct memplug_ctx *ctx);
 struct memplug_source *memplug_source_get_next(struct memplug_source *source);
@@ -267,6 +288,16 @@ enum memplug_tristate
 memplug_source_get_memmap_knob(struct memplug_source *source);
 const char *memplug_source_get_namespace(struct memplug_source *source);
 const char *memplug_source_get_region(struct memplug_source *source);
+/* a dax device's daxX.Y/state (LIBMEMPLUG_2) */
+enum memplug_dax_state
+memplug_source_get_dax_state(struct memplug_source *source);
+/*
+ * The whole blocks a dax device's ranges span: what kmem adds when it
+ * binds (LIBMEMPLUG_2).  Fewer present blocks than this on a system-ram
+ * device means memory is missing (unplugged, or a partial bind).  0 for
+ * other sources, or when the range is unreadable.
+ */
+unsigned long memplug_source_get_nr_range_blocks(struct memplug_source *source);
 /* false when the source's address range cannot be read (not root) */
 bool memplug_source_has_range(struct memplug_source *source);
 uint64_t memplug_source_get_start(struct memplug_source *source);
@@ -395,6 +426,12 @@ struct memplug_batch {
 };
 
 /*
+ * The zone memplug onlined @block into during this boot (its record in
+ * run/memplug), MEMPLUG_ZONE_UNKNOWN when memplug did not online it or the
+ * record is gone (LIBMEMPLUG_2).  Reads the record; writes nothing.
+ */
+enum memplug_zone memplug_block_get_onlined_zone(struct memplug_block *block);
+/*
  * memplug_online_blocks - online the offline ones among @blocks, in @order.
  * Blocks already online are left alone.  Returns 0 when every block is
  * online afterwards, else a negative errno with @batch naming the failures.
@@ -426,6 +463,15 @@ int memplug_dax_enable_ram(struct memplug_source *source);
 int memplug_dax_enable_devdax(struct memplug_source *source);
 /* unbind from its driver: refuses (-EBUSY) while any block is online */
 int memplug_dax_disable(struct memplug_source *source);
+/*
+ * memplug_dax_set_state - write daxX.Y/state (Linux 7.3, kmem bound;
+ * LIBMEMPLUG_2): UNPLUGGED offlines and removes all the device's memory,
+ * keeping kmem bound; ONLINE, ONLINE_KERNEL or ONLINE_MOVABLE hot-adds and
+ * onlines the whole device in one kernel operation (only from UNPLUGGED).
+ * -EOPNOTSUPP when the kernel has no such file; the write's errno else.
+ */
+int memplug_dax_set_state(struct memplug_source *source,
+			  enum memplug_dax_state state);
 /*
  * The pid of a process that has the devdax character device open or
  * mapped, 0 when none, -1 when it cannot be told.

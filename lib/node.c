@@ -137,6 +137,7 @@ int scan_nodes(struct memplug_ctx *ctx)
 			ctx->nodes = grow;
 		}
 		memset(&ctx->nodes[ctx->nr_nodes], 0, sizeof(*ctx->nodes));
+		ctx->nodes[ctx->nr_nodes].has_cpus = MEMPLUG_UNKNOWN;
 		ctx->nodes[ctx->nr_nodes++].id = id;
 	}
 	if (dir)
@@ -243,6 +244,22 @@ memplug_node_get_zone_pages(struct memplug_node *node, enum memplug_zone zone,
 		return false;
 	*pages = node->zones[zone];
 	return true;
+}
+
+MEMPLUG_EXPORT bool memplug_node_has_cpus(struct memplug_node *node)
+{
+	char *text;
+
+	if (node->has_cpus == MEMPLUG_UNKNOWN) {
+		text = read_textf(node->ctx, SYSFS_NODE "/node%d/cpulist",
+				  node->id);
+		/* unreadable: assume CPUs, the careful answer for safety */
+		node->has_cpus = !text || text[strspn(text, " \t\n")] ?
+					 MEMPLUG_YES :
+					 MEMPLUG_NO;
+		free(text);
+	}
+	return node->has_cpus == MEMPLUG_YES;
 }
 
 MEMPLUG_EXPORT long memplug_node_movable_ratio_after(struct memplug_node *node,

@@ -53,6 +53,7 @@ struct memplug_node {
 	long long mem_total;
 	unsigned long nr_blocks;
 	unsigned long nr_online;
+	enum memplug_tristate has_cpus; /* read on first ask */
 	bool has_zone[MEMPLUG_NR_ZONES];
 	struct memplug_zone_pages zones[MEMPLUG_NR_ZONES];
 };
@@ -67,6 +68,8 @@ struct memplug_source {
 	int target_node;
 	int numa_node;
 	enum memplug_tristate memmap_knob;
+	enum memplug_dax_state dax_state;
+	unsigned long nr_range_blocks; /* whole blocks in its ranges */
 	char *namespace;
 	char *region;
 	bool has_range;
@@ -266,6 +269,7 @@ int scan_sources(struct memplug_ctx *ctx);
 void free_sources(struct memplug_ctx *ctx);
 struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 				  enum memplug_source_type type);
+enum memplug_dax_state dax_state_from_text(const char *text);
 int source_add_block(struct memplug_source *source,
 		     struct memplug_block *block);
 /* device.c: the whole blocks of the byte range [start, end] (also fuzzed) */

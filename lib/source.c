@@ -265,6 +265,32 @@ MEMPLUG_EXPORT const char *memplug_mode_name(enum memplug_mode mode)
 	return mode <= MEMPLUG_MODE_UNKNOWN ? mode_names[mode] : "unknown";
 }
 
+static const char *const dax_state_names[] = {
+	[MEMPLUG_DAX_STATE_UNPLUGGED] = "unplugged",
+	[MEMPLUG_DAX_STATE_OFFLINE] = "offline",
+	[MEMPLUG_DAX_STATE_ONLINE] = "online",
+	[MEMPLUG_DAX_STATE_ONLINE_KERNEL] = "online_kernel",
+	[MEMPLUG_DAX_STATE_ONLINE_MOVABLE] = "online_movable",
+};
+
+MEMPLUG_EXPORT const char *memplug_dax_state_name(enum memplug_dax_state state)
+{
+	return state < MEMPLUG_DAX_STATE_UNKNOWN ? dax_state_names[state] :
+						   NULL;
+}
+
+/* the state a daxX.Y/state file holds; UNKNOWN for anything else */
+enum memplug_dax_state dax_state_from_text(const char *text)
+{
+	int s;
+
+	for (s = MEMPLUG_DAX_STATE_UNPLUGGED; s < MEMPLUG_DAX_STATE_UNKNOWN;
+	     s++)
+		if (!strcmp(text, dax_state_names[s]))
+			return s;
+	return MEMPLUG_DAX_STATE_UNKNOWN;
+}
+
 MEMPLUG_EXPORT struct memplug_source *
 memplug_source_get_first(struct memplug_ctx *ctx)
 {
@@ -341,6 +367,18 @@ MEMPLUG_EXPORT enum memplug_tristate
 memplug_source_get_memmap_knob(struct memplug_source *src)
 {
 	return src->memmap_knob;
+}
+
+MEMPLUG_EXPORT enum memplug_dax_state
+memplug_source_get_dax_state(struct memplug_source *src)
+{
+	return src->dax_state;
+}
+
+MEMPLUG_EXPORT unsigned long
+memplug_source_get_nr_range_blocks(struct memplug_source *src)
+{
+	return src->nr_range_blocks;
 }
 
 MEMPLUG_EXPORT const char *

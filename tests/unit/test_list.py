@@ -32,7 +32,8 @@ TIMEOUT = 120
 
 ZONE_KEYS = ["DMA", "DMA32", "Normal", "Movable", "none", "unknown"]
 STATE_KEYS = ["online", "offline", "going-offline"]
-TOP_KEYS = ["system", "summary", "nodes", "sources", "namespaces", "regions", "memory_blocks"]
+TOP_KEYS = ["system", "summary", "nodes", "sources", "namespaces", "regions", "memory_blocks",
+            "warnings"]
 KNOWN_ZONES = {"DMA", "DMA32", "Normal", "Movable"}
 
 # fixtures that have memory blocks and on which `list` must succeed
@@ -291,7 +292,7 @@ class ListShape(MemplugCase):
             with self.subTest(fixture=name):
                 j, m = self.run_ok(name)
                 self.assertEqual(list(j), ["format_version"] + TOP_KEYS)
-                self.assertEqual(j["format_version"], 1)
+                self.assertEqual(j["format_version"], 2)
                 for k in TOP_KEYS[2:]:
                     self.assertIsInstance(j[k], list, k)
                 self.assertEqual(j["memory_blocks"], [], "memory_blocks must be [] without -M")

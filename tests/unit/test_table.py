@@ -137,9 +137,10 @@ class Table(unittest.TestCase):
         rc, out, err = self.run_mp(root)
         self.assertEqual(rc, 0)
         j = json.loads(out)
-        self.assertEqual(j["format_version"], 1)
+        self.assertEqual(j["format_version"], 2)
         self.assertEqual(list(j), ["format_version", "system", "summary", "nodes",
-                                   "sources", "namespaces", "regions", "memory_blocks"])
+                                   "sources", "namespaces", "regions", "memory_blocks",
+                                   "warnings"])
 
     def test_help_lists_columns(self):
         p = subprocess.run([MEMPLUG, "list", "--help"], stdout=subprocess.PIPE,
