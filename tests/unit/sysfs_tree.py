@@ -490,6 +490,8 @@ class Machine:
             self.w(d + "/mapping", "")
             if dv.get("knob") is not None:
                 self.w(d + "/memmap_on_memory", "%d\n" % dv["knob"])
+            if dv.get("dax_state") is not None:
+                self.w(d + "/state", dv["dax_state"] + "\n")
             if dv.get("mapping", True):
                 self.w(d + "/mapping0/start", "%#x\n" % dv["resource"])
                 self.w(d + "/mapping0/end", "%#x\n" % (dv["resource"] + dv["size"] - 1))
@@ -646,7 +648,7 @@ class Machine:
                 depth = 2
             s, e = dv["resource"], dv["resource"] + dv["size"] - 1
             ents.append((s, e, name, depth))
-            if dv["mode"] == "system-ram":
+            if dv["mode"] == "system-ram" and dv.get("dax_state") != "unplugged":
                 ks, ke = dv["kmem_range"]
                 ents.append((ks, ke, "System RAM (kmem)", depth + 1))
         ents += self.iomem_extra
@@ -662,13 +664,16 @@ class Machine:
 
     def add_dax(self, name, path, resource, size, mode, target_node, numa_node,
                 knob=None, namespace=None, region=None, state="online", zone="Movable",
-                self_memmap=False, blocks_states=None, valid_zones_offline="Movable Normal"):
+                self_memmap=False, blocks_states=None, valid_zones_offline="Movable Normal",
+                dax_state=None):
+        """dax_state: the Linux 7.3 daxX.Y/state file's text (None: no file);
+        "unplugged" leaves the device without memory blocks."""
         dv = {"path": path, "resource": resource, "size": size, "mode": mode,
               "target_node": target_node, "numa_node": numa_node, "knob": knob,
-              "namespace": namespace, "region": region}
+              "namespace": namespace, "region": region, "dax_state": dax_state}
         dv["kmem_range"] = self.kmem_range(resource, size)
         self.dax[name] = dv
-        if mode != "system-ram":
+        if mode != "system-ram" or dax_state == "unplugged":
             return dv
         ks, ke = dv["kmem_range"]
         first, last = ks // self.block_size, (ke + 1) // self.block_size - 1
