@@ -33,12 +33,17 @@ assert_eq "$(dax_driver dax0.0)" kmem "driver"
 run_expect 0 memplug reconfigure dax0.0 --mode=devdax
 assert_eq "$(dax_driver dax0.0)" device_dax "back to devdax"
 
-step "auto_online_blocks=online_kernel races: warning"
+step "auto_online_blocks=online_kernel races: partial (bound, zone refused), never unchanged"
 echo online_kernel >$SYS_MEM/auto_online_blocks
-run_expect 0 memplug reconfigure dax0.0 --mode=system-ram --zone=movable
+run_expect 3 memplug reconfigure dax0.0 --mode=system-ram --zone=movable
 echo offline >$SYS_MEM/auto_online_blocks
-assert_json $J '.targets[0].warnings | map(select(test("not Movable"))) | length' 1 "zone warning"
+assert_json $J '.targets[0].result' partial "result of a bind whose zone request is unmet"
+assert_json $J '.targets[0].warnings | map(select(.code == "auto-online")) | length' 1 "auto-online warning"
+assert_contains "$(cat $RUN_ERR)" "auto_online_blocks=online_kernel" "the cause named"
+assert_contains "$(cat $RUN_ERR)" "memplug reconfigure dax0.0 --mode=system-ram --zone=movable --force" "the command named"
 assert_json $J '.targets[0].after.zones.Normal' 15 "blocks left in Normal without --force"
+run_expect 4 memplug online dax0.0 --zone=movable
+assert_json $J '.targets[0].result' refused "online: refused too"
 
 step "--force moves them to Movable (blocks with unmovable pages stay: exit 3)"
 rc=0
