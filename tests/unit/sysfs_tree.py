@@ -976,8 +976,26 @@ def dax_unreadable():
     return m
 
 
+def vm_73():
+    """vm-small on Linux 7.3: dax0.0 carries daxX.Y/state (online_movable,
+    knob 0), and an fsdax namespace1.0 in region1 (no dax device)."""
+    m = Machine("vm-73", 128 * MiB, kernel="7.3.4+bpo-amd64", auto_online="offline",
+                params=KERNEL_PARAMS)
+    add_qemu_boot_ram(m)
+    m.add_nvdimm_dax(dax_state="online_movable", knob=0)
+    m.nd_regions["region1"] = {"size": 2 * GiB, "resource": 0x200000000,
+                               "numa_node": 0, "target_node": 0}
+    m.namespaces["namespace1.0"] = {
+        "region": "region1", "sysfs_mode": "fsdax", "mode": "fsdax",
+        "size": 2 * GiB, "resource": 0x200000000, "numa_node": 0,
+        "target_node": 0, "holder": None, "map": "dev"}
+    m.expect["dax0.0"] = {"location": ["node:0"], "basis": "observed"}
+    return m
+
+
 FIXTURES = {
     "vm-small": vm_small,
+    "vm-73": vm_73,
     "cxl-host": cxl_host,
     "cxl-host-knob0": lambda: cxl_host(knob=0, name="cxl-host-knob0"),
     "cxl-host-paramN": lambda: cxl_host(memmap_param="N", name="cxl-host-paramN"),
