@@ -55,7 +55,14 @@ static struct json_object *source_warnings(struct memplug_source *src)
 	if (memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX ||
 	    memplug_source_get_mode(src) != MEMPLUG_MODE_SYSTEM_RAM)
 		return ws;
-	if (!n && range) {
+	if (!n && range && memplug_dax_unplugged_by_memplug(src)) {
+		snprintf(
+			msg, sizeof(msg),
+			"unplugged by memplug offline --unplug: none of its %lu blocks is present; memplug online %s brings it back",
+			range, name);
+		json_object_array_add(ws,
+				      json_warning("memory-unplugged", msg));
+	} else if (!n && range) {
 		snprintf(
 			msg, sizeof(msg),
 			"bound to kmem but none of its %lu blocks is present%s: it provides no memory; memplug reconfigure %s --mode=system-ram brings it online",

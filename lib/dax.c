@@ -142,6 +142,57 @@ static bool any_online(struct memplug_source *src)
 	return false;
 }
 
+/*
+ * The dax devices memplug unplugged this boot (daxX.Y/state), one name a
+ * line in run/memplug/unplugged: monitoring tells a device unplugged on
+ * purpose from one whose memory went missing.
+ */
+#define RECORD_UNPLUGGED "unplugged"
+
+static bool record_has(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, name, len) && (p[len] == '\n' || !p[len]))
+			return true;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return false;
+}
+
+static void record_unplugged(struct memplug_source *src, bool unplugged)
+{
+	char *old = run_read(src->ctx, RECORD_UNPLUGGED), *text, *line, *save;
+	size_t len = (old ? strlen(old) : 0) + strlen(src->name) + 3, used = 0;
+
+	if (!old && !unplugged)
+		return;
+	text = calloc(1, len);
+	for (line = old && text ? strtok_r(old, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strcmp(line, src->name))
+			used += (size_t)snprintf(text + used, len - used,
+						 "%s\n", line);
+	if (text && unplugged)
+		snprintf(text + used, len - used, "%s\n", src->name);
+	if (!text || run_write(src->ctx, RECORD_UNPLUGGED, text, 0644, true))
+		dbg(src->ctx, "%s: cannot record the unplug\n", src->name);
+	free(text);
+	free(old);
+}
+
+MEMPLUG_EXPORT bool memplug_dax_unplugged_by_memplug(struct memplug_source *src)
+{
+	char *text = run_read(src->ctx, RECORD_UNPLUGGED);
+	bool found = text && record_has(text, src->name);
+
+	free(text);
+	return found;
+}
+
 static int dax_op(struct memplug_source *src, enum dax_op op)
 {
 	static const char *const drivers[] = { "kmem", "device_dax", NULL };
@@ -154,6 +205,7 @@ static int dax_op(struct memplug_source *src, enum dax_op op)
 	    any_online(src))
 		return set_error(src->ctx, EBUSY,
 				 "%s: memory blocks still online", src->name);
+	record_unplugged(src, false); /* a bind puts the memory back */
 	if (memplug_is_live(src->ctx))
 		return live_op(src, op);
 	return tree_bind(src, drivers[op]);
@@ -219,6 +271,8 @@ MEMPLUG_EXPORT int memplug_dax_set_state(struct memplug_source *src,
 			       path);
 	else
 		src->dax_state = state;
+	if (!rc)
+		record_unplugged(src, state == MEMPLUG_DAX_STATE_UNPLUGGED);
 	free(path);
 	return rc;
 }

@@ -473,6 +473,12 @@ int memplug_dax_disable(struct memplug_source *source);
 int memplug_dax_set_state(struct memplug_source *source,
 			  enum memplug_dax_state state);
 /*
+ * Whether memplug unplugged the device this boot (memplug_dax_set_state
+ * with UNPLUGGED, no bind or online write since): its record in
+ * run/memplug, read, never written (LIBMEMPLUG_2).
+ */
+bool memplug_dax_unplugged_by_memplug(struct memplug_source *source);
+/*
  * The pid of a process that has the devdax character device open or
  * mapped, 0 when none, -1 when it cannot be told.
  */

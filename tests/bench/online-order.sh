@@ -102,7 +102,7 @@ BOOT_ONLINE=$(n_online)
 r=1
 while [ $r -le $RECONF_ROUNDS ]; do
 	step "reconfigure round $r"
-	timed reconfigure_memplug_r$r memplug reconfigure "$dev" --mode=system-ram --zone=movable
+	timed reconfigure_memplug_r$r memplug reconfigure "$dev" --mode=system-ram --zone=movable --force
 	log "memplug reconfigure round $r: timings_ms $(/usr/bin/jq -c '.targets[0].timings_ms' $OUT)"
 	assert_eq "$(dax_driver "$dev")" kmem "memplug reconfigure: kmem"
 	assert_ge "$(n_online)" $((BOOT_ONLINE + 500)) "memplug reconfigure: blocks online"
@@ -127,7 +127,7 @@ r=1
 while [ $r -le $ROUNDS ]; do
 	step "online round $r"
 	reset_offline
-	timed online_memplug_r$r memplug online "$dev" --zone=movable
+	timed online_memplug_r$r memplug online "$dev" --zone=movable --force
 	check_online "memplug online"
 	reset_offline
 	timed online_daxctl_r$r /usr/bin/daxctl online-memory "$dev"
@@ -141,7 +141,7 @@ while [ $r -le $ROUNDS ]; do
 	timed online_rawdesc_r$r raw_online $DESC
 	check_online "raw descending"
 	reset_offline
-	timed online_memplugasc_r$r memplug online "$dev" --zone=movable --order=ascending
+	timed online_memplugasc_r$r memplug online "$dev" --zone=movable --force --order=ascending
 	check_online "memplug ascending"
 	reset_offline
 	timed online_chmem_r$r /usr/sbin/chmem -b -e -z Movable "$RANGE"
@@ -185,7 +185,7 @@ for k in 64 128 256; do
 	daxtop="$(echo "$DAXORDER" | grep -Fx -f /tmp/top)"
 	assert_eq "$(count_lines "$daxtop")" "$k" "daxctl-order blocks, top $k"
 	reset_offline
-	timed scale${k}_memplug_r1 memplug online "${lo}-${hi#memory}" --zone=movable
+	timed scale${k}_memplug_r1 memplug online "${lo}-${hi#memory}" --zone=movable --force
 	assert_eq "$(n_online)" $((BOOT_ONLINE + k)) "memplug top $k"
 	reset_offline
 	# shellcheck disable=SC2086
@@ -216,11 +216,11 @@ if [ -x /usr/bin/strace ]; then
 	step "strace -c memplug online"
 	reset_offline
 	# the same command as a dry run: the scan and the report, no writes
-	/usr/bin/strace -c -f -o /tmp/strace.txt memplug online "$dev" --zone=movable --dry-run >$OUT 2>$ERR ||
+	/usr/bin/strace -c -f -o /tmp/strace.txt memplug online "$dev" --zone=movable --force --dry-run >$OUT 2>$ERR ||
 		fail "strace memplug online --dry-run: $(head -c 600 $ERR)"
 	dry=$(awk '$NF == "total" { print $4 }' /tmp/strace.txt)
 	metric syscalls_memplug_online_dry_run "$dry" calls
-	strace_online memplug memplug online "$dev" --zone=movable
+	strace_online memplug memplug online "$dev" --zone=movable --force
 	metric syscalls_per_block_memplug_writes "$(awk -v c="$calls" -v d="$dry" -v n="$N" 'BEGIN { printf "%.2f", (c - d) / n }')" calls/block
 	reset_offline
 	strace_online daxctl /usr/bin/daxctl online-memory "$dev"

@@ -106,7 +106,7 @@ nomom=""
 # one function per path; each starts from devdax and ends there
 path_memplug() {
 	# shellcheck disable=SC2086 # $nomom is empty or one option
-	timed reconf_memplug_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable $nomom
+	timed reconf_memplug_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force $nomom
 	memplug_phases memplug "$1"
 	check_ram "memplug"
 	memory_after memplug "$1"
@@ -132,7 +132,7 @@ path_kauto() {
 	back_to_devdax
 }
 path_memplugmom() {
-	timed reconf_memplugmom_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --memmap-on-memory
+	timed reconf_memplugmom_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force --memmap-on-memory
 	memplug_phases memplugmom "$1"
 	check_ram "memplug --memmap-on-memory"
 	memory_after memplugmom "$1"

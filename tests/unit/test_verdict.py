@@ -90,6 +90,27 @@ class Verdict(unittest.TestCase):
         self.assertIn("provides no memory", s["warnings"][0]["message"])
         self.assertIn("state unplugged", s["warnings"][0]["message"])
 
+    def test_unplugged_by_memplug_is_told_apart(self):
+        root = self.build(vm73("online_movable"))
+        rc, j, err = self.run_mp(root, "offline", "dax0.0", "--unplug")
+        # the tree keeps its blocks (no kernel): the check says so, and
+        # memplug's record of the unplug is written before
+        self.assertEqual(rc, 3, err)
+        self.assertIn("blocks are still present, not unplugged",
+                      j["targets"][0]["error"])
+        with open(os.path.join(root, "run/memplug/unplugged")) as f:
+            self.assertEqual(f.read(), "dax0.0\n")
+        root = self.build(vm73("unplugged"))
+        os.makedirs(os.path.join(root, "run/memplug"))
+        with open(os.path.join(root, "run/memplug/unplugged"), "w") as f:
+            f.write("dax1.0\ndax0.0\n")
+        rc, j, err = self.run_mp(root, "list")
+        self.assertEqual(self.codes(self.source(j)), ["memory-unplugged"])
+        # a bind puts the memory back: the record goes
+        self.run_mp(root, "reconfigure", "dax0.0", "--mode=devdax")
+        with open(os.path.join(root, "run/memplug/unplugged")) as f:
+            self.assertEqual(f.read(), "dax1.0\n")
+
     def test_no_state_file_reads_null(self):
         root = self.build(st.build("vm-small"))
         rc, j, err = self.run_mp(root, "list")

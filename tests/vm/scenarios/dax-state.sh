@@ -66,7 +66,7 @@ assert_json $J "$(src .state)" unplugged "list state"
 assert_json $J "$(src .mode)" system-ram "list mode"
 assert_json $J "$(src .total_memblocks)" 0 "total_memblocks"
 assert_json $J "$(src .range_memblocks)" 15 "range_memblocks"
-assert_json $J "$(src '.warnings[0].code')" memory-absent "warning code"
+assert_json $J "$(src '.warnings[0].code')" memory-unplugged "warning code: unplugged by memplug"
 
 step "reconfigure brings it back: unbind, bind, ordered online"
 run_expect 0 memplug reconfigure dax0.0 --mode=system-ram --zone=movable
@@ -78,6 +78,8 @@ assert_json $J '.changed' false "idempotent"
 
 step "unplugged behind memplug's back, then the whole-device write"
 echo unplugged >$DAX/state
+run_expect 0 memplug list
+assert_json $J "$(src '.warnings[0].code')" memory-absent "warning code: unplugged behind memplug's back"
 run_expect 0 memplug reconfigure dax0.0 --mode=system-ram --zone=movable --parallel
 assert_json $J '.targets[0].steps[0]' "write online_movable to dax0.0/state: the kernel adds and onlines its 15 blocks" "state write step"
 assert_eq "$(cat $DAX/state)" online_movable "state after the write"
