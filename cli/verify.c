@@ -9,9 +9,24 @@
 #include <string.h>
 #include "action.h"
 
-/* the first difference between the target now and @want, into @why */
+static bool failed_has(struct json_object *failed, unsigned long id)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(failed); i++)
+		if ((unsigned long)json_object_get_int64(
+			    json_object_array_get_idx(failed, i)) == id)
+			return true;
+	return false;
+}
+
+/*
+ * The first difference between the target now and @want, into @why; the
+ * blocks not as wanted go into @failed (the report's failed_blocks).
+ */
 static bool differs(struct memplug_ctx *ctx, const struct target *t,
-		    const struct end_state *want, char *why, size_t len)
+		    const struct end_state *want, char *why, size_t len,
+		    struct json_object *failed)
 {
 	struct memplug_source *src = target_source(ctx, t);
 	unsigned long nr, i, online = 0, wrong = 0, present, range;
@@ -48,6 +63,10 @@ static bool differs(struct memplug_ctx *ctx, const struct target *t,
 		bad |= node >= 0 && memplug_block_get_node(b) != node;
 		if (bad && first_wrong < 0)
 			first_wrong = (long)memplug_block_get_id(b);
+		if (bad && !failed_has(failed, memplug_block_get_id(b)))
+			json_object_array_add(
+				failed,
+				json_object_new_int64(memplug_block_get_id(b)));
 		wrong += bad;
 	}
 	free(blocks);
@@ -111,7 +130,7 @@ int verify_end_state(struct memplug_ctx *ctx, struct report *r,
 				   r->changed ? "partial" : "error",
 				   "cannot read the kernel's state again: %s",
 				   memplug_get_error(ctx));
-	if (!differs(ctx, t, want, why, sizeof(why)))
+	if (!differs(ctx, t, want, why, sizeof(why), r->failed))
 		return EXIT_OK;
 	return report_fail(r, r->changed ? EXIT_PARTIAL : EXIT_ERROR,
 			   r->changed ? "partial" : "error",

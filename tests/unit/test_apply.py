@@ -219,6 +219,7 @@ class Apply(unittest.TestCase):
         self.assertEqual(rc, 3, err)
         t = out["targets"][0]
         self.assertIn("end state differs", t["error"])
+        self.assertEqual(t["failed_blocks"], list(range(33, 48)))
         self.assertEqual(t["source"], "dax0.0")
         self.assertIn("online 15 blocks online_movable (descending)", t["steps"])
         for i in range(33, 48):
