@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Block phases with their safety checks, and online/offline of a target. */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +46,11 @@ static unsigned long count_state(struct memplug_block **blocks,
 	return n;
 }
 
-/* present pages of a node's kernel zones and of its Movable zone */
-static void node_pages(struct memplug_node *node, long long *kernel,
+#define PAGES_MAX (1LL << 56)
+
+/* present pages of a node's kernel zones and of its Movable zone; false
+ * when /proc/zoneinfo knows none of them */
+static bool node_pages(struct memplug_node *node, long long *kernel,
 		       long long *movable)
 {
 	static const enum memplug_zone kz[] = { MEMPLUG_ZONE_DMA,
@@ -57,14 +59,22 @@ static void node_pages(struct memplug_node *node, long long *kernel,
 	struct memplug_zone_pages zp;
 	size_t i;
 
+	bool known = false;
+
 	*kernel = *movable = 0;
+	/* zoneinfo's numbers: each kept below 2^56 pages, so sums fit */
 	for (i = 0; i < sizeof(kz) / sizeof(kz[0]); i++)
-		if (memplug_node_get_zone_pages(node, kz[i], &zp) &&
-		    zp.present > 0 && zp.present < LLONG_MAX / 4)
-			*kernel += zp.present;
-	if (memplug_node_get_zone_pages(node, MEMPLUG_ZONE_MOVABLE, &zp) &&
-	    zp.present > 0 && zp.present < LLONG_MAX / 4)
-		*movable = zp.present;
+		if (memplug_node_get_zone_pages(node, kz[i], &zp)) {
+			known = true;
+			if (zp.present > 0 && zp.present < PAGES_MAX)
+				*kernel += zp.present;
+		}
+	if (memplug_node_get_zone_pages(node, MEMPLUG_ZONE_MOVABLE, &zp)) {
+		known = true;
+		if (zp.present > 0 && zp.present < PAGES_MAX)
+			*movable = zp.present;
+	}
+	return known;
 }
 
 /*
@@ -87,13 +97,14 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 	long long sys_kernel = 0, sys_movable = 0, kernel, movable, delta;
 	struct memplug_node *node;
 	char why[256] = "";
+	bool known = false;
 	unsigned long i;
 
 	memplug_node_foreach(ctx, node) {
 		int id = memplug_node_get_id(node);
 		long ratio;
 
-		node_pages(node, &kernel, &movable);
+		known |= node_pages(node, &kernel, &movable);
 		delta = 0;
 		for (i = 0; i < nr; i++) {
 			struct memplug_block *b = blocks[i];
@@ -110,8 +121,11 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 			else if (online && !on && zone == MEMPLUG_ZONE_NORMAL)
 				delta += pages;
 		}
-		sys_movable += movable;
-		sys_kernel += kernel + delta;
+		if (__builtin_add_overflow(sys_movable, movable,
+					   &sys_movable) ||
+		    __builtin_add_overflow(sys_kernel, kernel + delta,
+					   &sys_kernel))
+			return EXIT_OK; /* beyond any machine: not judged */
 		if (delta >= 0)
 			continue;
 		if (kernel + delta <= 0 && memplug_node_has_cpus(node)) {
@@ -130,6 +144,8 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 			break;
 		}
 	}
+	if (!known)
+		return EXIT_OK; /* no zoneinfo: nothing to weigh */
 	if (!why[0] && sys_kernel <= 0 && (sys_movable > 0 || !online))
 		snprintf(why, sizeof(why),
 			 "the system would keep no kernel-zone memory");
