@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "list-table.h"
+#include "text.h"
 
 enum cell_kind {
 	CELL_TEXT, /* string, number or bool as text; null is empty */
@@ -229,6 +230,18 @@ static char *cell_text(struct json_object *row, const struct column *c,
 	return NULL;
 }
 
+/*
+ * @text (freed) cleaned as every line memplug prints is: kernel names are
+ * data, and a cell shows their control bytes as an error line does
+ */
+static char *cell_clean(char *text)
+{
+	char *clean = text ? text_clean(text, false) : NULL;
+
+	free(text);
+	return clean;
+}
+
 int list_table_print(struct json_object *root, bool blocks,
 		     const struct list_table_opts *t)
 {
@@ -267,7 +280,8 @@ int list_table_print(struct json_object *root, bool blocks,
 		if (!ln)
 			goto out;
 		for (i = 0; i < n; i++) {
-			char *text = cell_text(row, cols[i], t->bytes);
+			char *text =
+				cell_clean(cell_text(row, cols[i], t->bytes));
 
 			/* the line owns the text from here */
 			if (text && scols_line_refer_data(ln, i, text)) {
