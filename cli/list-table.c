@@ -99,7 +99,10 @@ static const struct column *find_column(const struct column *cols,
 
 #define MAX_COLUMNS 32
 
-/* "A,B" or "+A,B" (appended to the defaults) into @out; -EINVAL names it */
+/*
+ * "A,B" or "+A,B" (appended to the defaults) into @out; -EINVAL names the
+ * unknown column, -E2BIG is more than MAX_COLUMNS in all
+ */
 static int parse_columns(const struct column *cols, const char *defaults,
 			 const char *spec, const struct column **out, int *n,
 			 const char **bad, size_t *bad_len)
@@ -119,7 +122,9 @@ static int parse_columns(const struct column *cols, const char *defaults,
 			size_t len = strcspn(p, ",");
 			const struct column *c = find_column(cols, p, len);
 
-			if (!c || *n >= MAX_COLUMNS) {
+			if (*n >= MAX_COLUMNS)
+				return -E2BIG;
+			if (!c) {
 				*bad = p;
 				*bad_len = len;
 				return -EINVAL;
@@ -253,10 +258,16 @@ int list_table_print(struct json_object *root, bool blocks,
 	size_t bad_len, r;
 	int n, i, rc = -ENOMEM;
 
-	if (parse_columns(all, blocks ? block_default : source_default,
-			  t->columns, cols, &n, &bad, &bad_len))
+	rc = parse_columns(all, blocks ? block_default : source_default,
+			   t->columns, cols, &n, &bad, &bad_len);
+	if (rc == -E2BIG)
+		return cli_usage_error("list",
+				       "too many columns in -o: at most %d",
+				       MAX_COLUMNS);
+	if (rc)
 		return cli_usage_error("list", "unknown column '%.*s' in -o",
 				       (int)bad_len, bad);
+	rc = -ENOMEM;
 	if (!json_object_object_get_ex(
 		    root, blocks ? "memory_blocks" : "sources", &rows))
 		return cli_error(EXIT_ERROR, "no %s in the list",

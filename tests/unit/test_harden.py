@@ -597,7 +597,29 @@ class I22Names(Case):
 
 
 class I22Minor(Case):
-    """issue 22, minor: strict block lists."""
+    """issue 22, minor: empty option values, -o limits, strict block lists."""
+
+    def test_empty_option_value(self):
+        root = self.build(st.build("vm-small"))
+        for args, option in ((("config", "check", "--config="), "--config"),
+                             (("config", "show", "-c", ""), "--config"),
+                             (("apply", "--config=", "--dry-run"), "--config"),
+                             (("list", "--device="), "--device"),
+                             (("online", "dax0.0", "--zone="), "--zone")):
+            with self.subTest(args=args):
+                rc, out, err = self.run_mp(root, *args)
+                self.check_exit(rc, out, err, (2,))
+                self.assertIn("empty %s" % option, err.decode())
+                self.assertNotIn(": : ", err.decode())
+
+    def test_too_many_columns(self):
+        root = self.build(st.build("vm-small"))
+        for spec in (",".join(["SOURCE"] * 33), "+" + ",".join(["NODES"] * 23)):
+            rc, out, err = self.run_mp(root, "list", "--table", "-o", spec)
+            self.check_exit(rc, out, err, (2,))
+            self.assertEqual(err.decode(), "memplug: list: too many columns in -o: at most 32\n")
+        rc, out, err = self.run_mp(root, "list", "--table", "-o", ",".join(["SOURCE"] * 32))
+        self.assertEqual(rc, 0, err)
 
     BAD_BLOCKS = ("memory 40", "memory+40", "memory-40", " memory40", "memory40 ",
                   "memory040", "memory0x28", "memory18446744073709551616",
