@@ -104,6 +104,13 @@ struct target {
 };
 
 /* ---- target.c ---- */
+/*
+ * Targets as the command line gives them: "all", block lists (memoryN,
+ * memoryN-M) and kernel device names (name_ok()); anything else (white
+ * space, signs, overflow, shell or terminal metacharacters) is EXIT_USAGE
+ * with one line naming it.
+ */
+int target_check_args(const char *cmd, int argc, char **argv);
 /* resolves @name against the scanned model; a failure ends the report */
 int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
 		 struct target *t);

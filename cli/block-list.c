@@ -18,8 +18,8 @@ static const char *number(const char *p, unsigned long *val)
 	return p;
 }
 
-bool parse_block_list(const char *name, unsigned long *first,
-		      unsigned long *last)
+bool block_list_form(const char *name, unsigned long *first,
+		     unsigned long *last)
 {
 	const char *p;
 
@@ -37,5 +37,18 @@ bool parse_block_list(const char *name, unsigned long *first,
 		if (!p)
 			return false;
 	}
-	return !*p && *last >= *first;
+	return !*p;
+}
+
+bool parse_block_list(const char *name, unsigned long *first,
+		      unsigned long *last)
+{
+	return block_list_form(name, first, last) && *last >= *first;
+}
+
+bool parse_block_name(const char *name, unsigned long *id)
+{
+	unsigned long last;
+
+	return !strchr(name, '-') && block_list_form(name, id, &last);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "block-list.h"
 #include "builtin.h"
 #include "conf-match.h"
 #include "config.h"
@@ -146,17 +147,12 @@ static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
 	struct memplug_block *block;
 	unsigned int i, kept = 0;
 	unsigned long id;
-	char *end;
 
 	if (o->device) {
 		src = memplug_source_get_by_name(ctx, o->device);
 	} else {
-		if (strncmp(o->block, "memory", 6))
-			return cli_usage_error(
-				"apply", "--block wants memoryN, not '%s'",
-				o->block);
-		id = strtoul(o->block + 6, &end, 10);
-		if (end == o->block + 6 || *end)
+		/* decimal digits only: strtoul took "memory 40", "memory-40" */
+		if (!parse_block_name(o->block, &id))
 			return cli_usage_error(
 				"apply", "--block wants memoryN, not '%s'",
 				o->block);

@@ -41,6 +41,9 @@ int cmd_offline(int argc, char **argv, struct cli_context *cli)
 		       offline_options, offline_option, &o, &first, &done);
 	if (rc || done)
 		return rc;
+	rc = target_check_args("offline", argc - first, argv + first);
+	if (rc)
+		return rc;
 	return action_run(cli, "offline", argc - first, argv + first, &o,
 			  offline_target, NULL);
 }

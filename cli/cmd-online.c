@@ -31,6 +31,9 @@ int cmd_online(int argc, char **argv, struct cli_context *cli)
 		       online_options, online_option, &o, &first, &done);
 	if (rc || done)
 		return rc;
+	rc = target_check_args("online", argc - first, argv + first);
+	if (rc)
+		return rc;
 	return action_run(cli, "online", argc - first, argv + first, &o,
 			  online_target, NULL);
 }

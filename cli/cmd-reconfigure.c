@@ -432,6 +432,9 @@ int cmd_reconfigure(int argc, char **argv, struct cli_context *cli)
 		return cli_usage_error(
 			"reconfigure",
 			"--mode=system-ram or --mode=devdax is required");
+	rc = target_check_args("reconfigure", argc - first, argv + first);
+	if (rc)
+		return rc;
 	return action_run(cli, "reconfigure", argc - first, argv + first,
 			  &o.action, reconfigure_target, &o);
 }

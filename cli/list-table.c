@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "list-table.h"
+#include "text.h"
 
 enum cell_kind {
 	CELL_TEXT, /* string, number or bool as text; null is empty */
@@ -98,7 +99,10 @@ static const struct column *find_column(const struct column *cols,
 
 #define MAX_COLUMNS 32
 
-/* "A,B" or "+A,B" (appended to the defaults) into @out; -EINVAL names it */
+/*
+ * "A,B" or "+A,B" (appended to the defaults) into @out; -EINVAL names the
+ * unknown column, -E2BIG is more than MAX_COLUMNS in all
+ */
 static int parse_columns(const struct column *cols, const char *defaults,
 			 const char *spec, const struct column **out, int *n,
 			 const char **bad, size_t *bad_len)
@@ -118,7 +122,9 @@ static int parse_columns(const struct column *cols, const char *defaults,
 			size_t len = strcspn(p, ",");
 			const struct column *c = find_column(cols, p, len);
 
-			if (!c || *n >= MAX_COLUMNS) {
+			if (*n >= MAX_COLUMNS)
+				return -E2BIG;
+			if (!c) {
 				*bad = p;
 				*bad_len = len;
 				return -EINVAL;
@@ -229,6 +235,18 @@ static char *cell_text(struct json_object *row, const struct column *c,
 	return NULL;
 }
 
+/*
+ * @text (freed) cleaned as every line memplug prints is: kernel names are
+ * data, and a cell shows their control bytes as an error line does
+ */
+static char *cell_clean(char *text)
+{
+	char *clean = text ? text_clean(text, false) : NULL;
+
+	free(text);
+	return clean;
+}
+
 int list_table_print(struct json_object *root, bool blocks,
 		     const struct list_table_opts *t)
 {
@@ -240,10 +258,16 @@ int list_table_print(struct json_object *root, bool blocks,
 	size_t bad_len, r;
 	int n, i, rc = -ENOMEM;
 
-	if (parse_columns(all, blocks ? block_default : source_default,
-			  t->columns, cols, &n, &bad, &bad_len))
+	rc = parse_columns(all, blocks ? block_default : source_default,
+			   t->columns, cols, &n, &bad, &bad_len);
+	if (rc == -E2BIG)
+		return cli_usage_error("list",
+				       "too many columns in -o: at most %d",
+				       MAX_COLUMNS);
+	if (rc)
 		return cli_usage_error("list", "unknown column '%.*s' in -o",
 				       (int)bad_len, bad);
+	rc = -ENOMEM;
 	if (!json_object_object_get_ex(
 		    root, blocks ? "memory_blocks" : "sources", &rows))
 		return cli_error(EXIT_ERROR, "no %s in the list",
@@ -267,7 +291,8 @@ int list_table_print(struct json_object *root, bool blocks,
 		if (!ln)
 			goto out;
 		for (i = 0; i < n; i++) {
-			char *text = cell_text(row, cols[i], t->bytes);
+			char *text =
+				cell_clean(cell_text(row, cols[i], t->bytes));
 
 			/* the line owns the text from here */
 			if (text && scols_line_refer_data(ln, i, text)) {

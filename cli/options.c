@@ -140,7 +140,11 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 		for (i = 0; i < n; i++)
 			if (c == 256 + i || c == opts[i].short_name)
 				break;
-		if (i < n)
+		/* "--config=": no option means anything by an empty value */
+		if (i < n && opts[i].arg && optarg && !*optarg)
+			rc = cli_usage_error(cmd, "empty --%s: want %s",
+					     opts[i].name, opts[i].arg);
+		else if (i < n)
 			rc = fn(i, optarg, data);
 	}
 	free(lopts);

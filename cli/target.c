@@ -5,6 +5,33 @@
 #include <string.h>
 #include "action.h"
 #include "block-list.h"
+#include "text.h"
+
+int target_check_args(const char *cmd, int argc, char **argv)
+{
+	unsigned long first, last;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *name = argv[i];
+
+		/* M < N: an error of the target (exit 1), not of its form */
+		if (!strcmp(name, "all") ||
+		    block_list_form(name, &first, &last))
+			continue;
+		if (!strncmp(name, "memory", 6))
+			return cli_usage_error(
+				cmd,
+				"invalid block list '%s': want memoryN or memoryN-M in decimal",
+				name);
+		if (!name_ok(name))
+			return cli_usage_error(
+				cmd,
+				"invalid target '%s': not a device name (letters, digits, '.', '_', ':', '-')",
+				name);
+	}
+	return EXIT_OK;
+}
 
 int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
 		 struct target *t)
@@ -22,6 +49,11 @@ int target_parse(struct memplug_ctx *ctx, struct report *r, const char *name,
 						   id);
 		return EXIT_OK;
 	}
+	/* a name no kernel gives (target_check_args() refused it on the
+	 * command line; a name from elsewhere is never looked up either) */
+	if (!name_ok(name))
+		return report_fail(r, EXIT_ERROR, "error",
+				   "'%s' is not a kernel device name", name);
 	src = memplug_source_get_by_name(ctx, name);
 	if (!src)
 		return report_fail(

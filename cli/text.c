@@ -4,6 +4,7 @@
  * lines never carry control characters or escape sequences to a terminal,
  * and JSON strings are always valid UTF-8 (json-c escapes the rest).
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,16 @@ char *text_clean(const char *text, bool for_json)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+bool name_ok(const char *name)
+{
+	size_t len = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz"
+				  "0123456789._:-");
+
+	return len && len <= NAME_MAX && !name[len] && name[0] != '-' &&
+	       name[0] != '.';
 }
 
 void text_vline(FILE *out, const char *format, va_list args)

@@ -14,6 +14,14 @@
  * characters (C0, DEL, C1) become '?' too.
  */
 char *text_clean(const char *text, bool for_json);
+/*
+ * @name is a kernel object name as memplug takes one (dax0.0, namespace0.0,
+ * region1, PNP0C80:00, memory33-47): letters, digits, '.', '_', ':' and
+ * '-', not first '-' or '.', at most NAME_MAX bytes.  Anything else is
+ * never a device memplug lists for completion or acts on: no shell or
+ * terminal metacharacter, white space or option.
+ */
+bool name_ok(const char *name);
 /* one line on @out: the formatted text cleaned for a terminal, "\n" */
 void text_line(FILE *out, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -23,6 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	}
+	/* --block: memoryN alone, canonical too */
+	if (parse_block_name(text, &first)) {
+		snprintf(back, sizeof(back), "memory%lu", first);
+		if (strcmp(back, text))
+			abort();
+	}
 	free(text);
 	return 0;
 }

@@ -95,5 +95,78 @@ expect "memplug --sysfs-root=$tmp/dimm online memory" "memory32-39 memory40-47"
 expect "memplug --sysfs-root=$tmp/cxl list --device=r" "region0 region1"
 expect "memplug --sysfs-root=$tmp/vm list d" ""
 
+# Names are data: dax devices whose names carry $(), backticks, quotes, a
+# newline, ESC, BEL and C1 bytes run nothing and are no candidates (memplug
+# --list-targets leaves out what is not a kernel name), and a newline makes
+# no fake target (region9).  Completions run in $tmp/cwd: nothing may
+# appear there or anywhere in $tmp.
+# shellcheck disable=SC2016 # literal: nothing may expand them
+evil_names=(
+	'dax6.0$(touch${IFS}pwned1)'
+	'dax6.1`touch${IFS}pwned2`'
+	"dax6.2';touch pwned3;'"
+	'dax6.3";touch pwned4;"'
+	$'dax6.4\nregion9'
+	$'dax6.5\e]0;owned\a\e[2J'
+	$'dax6.6\xc2\x9b31m'
+	'dax6.7 --force'
+)
+"$python" "$here/sysfs_tree.py" vm-small "$tmp/evil" >/dev/null || exit 1
+nd=$tmp/evil/sys/devices/platform/ACPI0012:00/ndbus0/region0/dax0.1
+for name in "${evil_names[@]}"; do
+	cp -a "$nd/dax0.0" "$nd/$name" &&
+		ln -s "../../../devices/platform/ACPI0012:00/ndbus0/region0/dax0.1/$name" \
+			"$tmp/evil/sys/bus/dax/devices/$name" || exit 1
+done
+mkdir "$tmp/cwd"
+cd "$tmp/cwd" || exit 1
+expect "memplug --sysfs-root=$tmp/evil reconfigure d" "dax0.0"
+expect "memplug --sysfs-root=$tmp/evil online " "all dax0.0 memory33-47 namespace0.0"
+expect "memplug --sysfs-root=$tmp/evil offline r" ""
+expect "memplug --sysfs-root=$tmp/evil list --device=" "dax0.0 namespace0.0"
+
+# the shell side alone: a memplug that prints hostile words one a line.
+# Each candidate is quoted: read back by the shell it is the word itself,
+# and nothing runs.
+mkdir "$tmp/fake"
+{
+	echo '#!/bin/bash'
+	echo 'cat <<"EOF"'
+	# shellcheck disable=SC2016
+	printf '%s\n' "${evil_names[@]}" '$(touch pwned5)' 'dax9.0*' 'dax9.1;touch pwned6'
+	echo 'EOF'
+} >"$tmp/fake/memplug"
+chmod +x "$tmp/fake/memplug"
+want=$(printf '%s\n' "${evil_names[@]}" 'dax9.0*' 'dax9.1;touch pwned6' | grep '^dax' | sort)
+got=$(
+	PATH=$tmp/fake:$PATH
+	COMP_WORDS=(memplug online dax)
+	COMP_CWORD=2
+	COMP_LINE="memplug online dax"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_memplug memplug dax online
+	for c in "${COMPREPLY[@]}"; do
+		eval "set -- $c"
+		[ $# = 1 ] && printf '%s\n' "$1"
+	done | sort
+)
+n=$((n + 1))
+if [ "$got" = "$want" ]; then
+	echo "ok $n - hostile words are quoted candidates"
+else
+	echo "not ok $n - hostile words: want $(printf %q "$want"), got $(printf %q "$got")"
+	fail=1
+fi
+n=$((n + 1))
+ran=$(find "$tmp" -name 'pwned*' | sort | tr '\n' ' ')
+if [ -z "$ran" ] && [ -z "$(ls -A "$tmp/cwd")" ]; then
+	echo "ok $n - no command in a name ran"
+else
+	echo "not ok $n - names ran commands: $ran $(ls -A "$tmp/cwd")"
+	fail=1
+fi
+cd / || exit 1
+
 echo "1..$n"
 exit $fail

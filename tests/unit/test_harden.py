@@ -11,6 +11,7 @@ test whose tool is missing fails instead of skipping.
 """
 import json
 import os
+import re
 import resource
 import shutil
 import stat
@@ -511,6 +512,153 @@ class D10Output(Case):
                          "MEMPLUG_LOG=7 is not debug")
         rc, out, err6 = self.run_mp(root, "list", env={"MEMPLUG_LOG": "3"})
         self.assertEqual(err6, b"")
+
+
+# Names no kernel gives, carrying shell and terminal metacharacters (issue
+# 22): as directory names in a tree, each a copy of dax0.0.
+HOSTILE_NAMES = (
+    "dax6.0$(touch${IFS}pwned)",
+    "dax6.1`touch${IFS}pwned`",
+    "dax6.2';touch pwned;'",
+    'dax6.3";touch pwned;"',
+    "dax6.4\nregion9",
+    "dax6.5\x1b]0;owned\x07\x1b[2J",
+    "dax6.6\u009b31m",
+    "dax6.7 --force",
+)
+
+
+def terminal_clean(name):
+    """what memplug prints for @name: C0, DEL and C1 as '?' (cli/text.c)"""
+    return "".join("?" if ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0 else c
+                   for c in name)
+
+
+def add_hostile_dax(root, names=HOSTILE_NAMES):
+    region = os.path.join(root, st.ND_BUS, "region0/dax0.1")
+    for name in names:
+        shutil.copytree(os.path.join(region, "dax0.0"), os.path.join(region, name),
+                        symlinks=True)
+        os.symlink("../../../devices/platform/ACPI0012:00/ndbus0/region0/dax0.1/"
+                   + name, os.path.join(root, "sys/bus/dax/devices", name))
+
+
+class I22Names(Case):
+    """issue 22: kernel names are data in tables and errors, never acted on."""
+
+    def no_control(self, text):
+        for ch in text:
+            self.assertFalse((ord(ch) < 0x20 and ch != "\n") or 0x7f <= ord(ch) < 0xa0,
+                             "control character %r in %r" % (ch, text))
+
+    def test_table_cells_cleaned_like_errors(self):
+        root = self.build(st.build("vm-small"))
+        add_hostile_dax(root)
+        want = sorted(["boot-node0", "dax0.0"] + [terminal_clean(n) for n in HOSTILE_NAMES])
+        for lang in ("C", "C.UTF-8"):
+            for fmt in ("--table", "--raw", "--pairs"):
+                with self.subTest(lang=lang, fmt=fmt):
+                    rc, out, err = self.run_mp(root, "list", fmt, "--noheadings",
+                                               "-o", "SOURCE", env={"LC_ALL": lang})
+                    self.assertEqual((rc, err), (0, b""))
+                    text = out.decode("utf-8", "strict")
+                    self.no_control(text)
+                    rows = text.splitlines()
+                    if fmt == "--pairs":
+                        rows = [r[len('SOURCE="'):-1] for r in rows]
+                    # libsmartcols writes what would break a --raw row or a
+                    # --pairs value for the shell ($, `, ", space) as \xHH;
+                    # one row per source: a newline makes no row of its own
+                    got = [re.sub(r"\\x([0-9a-f]{2})",
+                                  lambda m: chr(int(m.group(1), 16)), r.rstrip())
+                           for r in rows]
+                    self.assertEqual(sorted(got), want)
+
+    def test_acting_on_a_hostile_name_is_a_usage_error(self):
+        root = self.build(st.build("vm-small"))
+        add_hostile_dax(root)
+        before = self.snapshot(root)
+        for name in HOSTILE_NAMES:
+            for args in (("online", name), ("offline", name),
+                         ("reconfigure", name, "--mode=devdax", "--force")):
+                with self.subTest(args=args):
+                    rc, out, err = self.run_mp(root, *args)
+                    self.check_exit(rc, out, err, (2,))
+                    self.assertEqual(out, b"")
+                    self.assertIn("'%s'" % terminal_clean(name), err.decode())
+        self.assertEqual(self.snapshot(root), before)
+        for d in (self.tmp, os.getcwd()):
+            self.assertFalse(os.path.exists(os.path.join(d, "pwned")))
+
+    def test_hostile_names_on_the_command_line(self):
+        root = self.build(st.build("vm-small"))
+        for name in ("dax0.0\x1b[2J", "dax0.0;id", "../dax0.0", ".", "dax0.0 x", ""):
+            with self.subTest(name=name):
+                rc, out, err = self.run_mp(root, "online", "dax0.0", name, "--dry-run")
+                self.check_exit(rc, out, err, (2,))
+                self.assertEqual(out, b"")
+
+
+class I22Minor(Case):
+    """issue 22, minor: empty option values, -o limits, strict block lists."""
+
+    def test_empty_option_value(self):
+        root = self.build(st.build("vm-small"))
+        for args, option in ((("config", "check", "--config="), "--config"),
+                             (("config", "show", "-c", ""), "--config"),
+                             (("apply", "--config=", "--dry-run"), "--config"),
+                             (("list", "--device="), "--device"),
+                             (("online", "dax0.0", "--zone="), "--zone")):
+            with self.subTest(args=args):
+                rc, out, err = self.run_mp(root, *args)
+                self.check_exit(rc, out, err, (2,))
+                self.assertIn("empty %s" % option, err.decode())
+                self.assertNotIn(": : ", err.decode())
+
+    def test_too_many_columns(self):
+        root = self.build(st.build("vm-small"))
+        for spec in (",".join(["SOURCE"] * 33), "+" + ",".join(["NODES"] * 23)):
+            rc, out, err = self.run_mp(root, "list", "--table", "-o", spec)
+            self.check_exit(rc, out, err, (2,))
+            self.assertEqual(err.decode(), "memplug: list: too many columns in -o: at most 32\n")
+        rc, out, err = self.run_mp(root, "list", "--table", "-o", ",".join(["SOURCE"] * 32))
+        self.assertEqual(rc, 0, err)
+
+    BAD_BLOCKS = ("memory 40", "memory+40", "memory-40", " memory40", "memory40 ",
+                  "memory040", "memory0x28", "memory18446744073709551616",
+                  "memory99999999999999999999999", "memory33-+47", "memory33- 47",
+                  "memory33-memory-47", "memory33-18446744073709551616", "memory\t40")
+
+    def test_block_lists_are_strict(self):
+        root = self.build(st.build("vm-small"))
+        before = self.snapshot(root)
+        for name in self.BAD_BLOCKS:
+            for cmd in ("online", "offline"):
+                with self.subTest(cmd=cmd, name=name):
+                    rc, out, err = self.run_mp(root, cmd, name)
+                    self.check_exit(rc, out, err, (2,))
+                    self.assertIn("'%s'" % terminal_clean(name), err.decode())
+        self.assertEqual(self.snapshot(root), before)
+        # well-formed but reversed or absent: an error of the target (1)
+        for name in ("memory40-memory33", "memory99"):
+            rc, out, err = self.run_mp(root, "online", name)
+            self.check_exit(rc, out, err, (1,))
+
+    def test_apply_block_is_strict(self):
+        root = self.build(st.build("vm-small"))
+        conf = os.path.join(self.tmp, "memplug.conf")
+        with open(conf, "w") as f:
+            f.write("[namespace a]\nuuid = %s\n" % st.NS_UUID)
+        before = self.snapshot(root)
+        for name in self.BAD_BLOCKS + ("memory33-33", "memory33-memory33"):
+            with self.subTest(name=name):
+                rc, out, err = self.run_mp(root, "apply", "--config=" + conf,
+                                           "--block=" + name)
+                self.check_exit(rc, out, err, (2,))
+                self.assertIn("--block", err.decode())
+        rc, out, err = self.run_mp(root, "apply", "--config=" + conf, "--block=memory40")
+        self.check_exit(rc, out, err, (0,))
+        self.assertEqual(self.snapshot(root), before)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@
 
 Each round copies a generated tree, corrupts one to four of its entries
 (content, type, symlinks out of the tree, FIFOs, devices, huge numbers, bytes
-that are not UTF-8, escape sequences), runs one memplug command on it and
+that are not UTF-8, escape sequences, device and block names that carry
+shell and terminal metacharacters), runs one memplug command on it and
 asserts what a user may rely on: no crash, no hang (a timeout), a documented
-exit code, one valid UTF-8 JSON document on stdout when it says so, one clean
-error line otherwise, and nothing written outside the tree.
+exit code, one valid UTF-8 JSON document on stdout when it says so (a
+table, or --list-targets' kernel names, for those), one clean error line
+otherwise, and nothing written outside the tree.
 
 Bounded by time (MEMPLUG_MUTATE_SECONDS, default 45) and seeded
 (MEMPLUG_MUTATE_SEED, default: random); the seed is printed, and a failure
@@ -16,6 +18,7 @@ names the seed, round and mutations, so `MEMPLUG_MUTATE_SEED=S` replays it.
 import json
 import os
 import random
+import re
 import shutil
 import stat
 import subprocess
@@ -44,7 +47,21 @@ COMMANDS = [
     ["reconfigure", "dax0.0", "--mode=system-ram", "--parallel"],
     ["reconfigure", "namespace0.0", "--mode=system-ram", "--force"],
     ["reconfigure", "all", "--mode=devdax", "--dry-run"],
+    ["list", "--table"], ["list", "-M", "--raw"],
+    ["list", "--pairs", "-o", "+NAMESPACE,REGION,REASON"],
+    ["--list-targets"],
 ]
+# device, namespace, region, block and node names as a hostile tree may hold
+# them: what memplug prints of them is clean, what --list-targets prints is
+# a kernel name, and nothing of them is ever run
+NAME_DIRS = re.compile(r"^((dax|namespace|region|memory|node|virtio)[0-9]|PNP0C80:)")
+DEVICE_DIRS = re.compile(r"^((dax|namespace|region|virtio)[0-9]|PNP0C80:)")
+HOSTILE_SUFFIXES = [
+    b"$(touch${IFS}pwned)", b"`touch pwned`", b"';touch pwned;'", b'";touch pwned;"',
+    b"\nregion9", b"\x1b]0;title\x07\x1b[2J", b"\xc2\x9b31m", b"\x9b", b" --force",
+    b"\t", b"*", b"\\", b"${PATH}", b"|id", b"&", b"\xff",
+]
+KERNEL_NAME = re.compile(r"[A-Za-z0-9_:][A-Za-z0-9._:-]*")
 HOSTILE_TEXT = [
     b"", b"\n", b"0", b"-1", b"18446744073709551616", b"9223372036854775807",
     b"0xffffffffffffffff", b"online", b"offline", b"Movable Normal", b"none",
@@ -97,15 +114,51 @@ class Mutator:
         elif os.path.lexists(path):
             os.unlink(path)
 
-    def mutate(self):
+    def hostile_name(self):
+        """a device, block or node under a name with metacharacters: the
+        entry renamed, or a copy of it beside the original"""
+        ents = [e for e in self.entries() if NAME_DIRS.match(os.path.basename(e))]
+        devices = [e for e in ents if DEVICE_DIRS.match(os.path.basename(e))]
+        if devices and self.rnd.random() < 0.6:  # blocks outnumber devices
+            ents = devices
+        if not ents:
+            return "name (none)"
+        path = self.rnd.choice(ents)
+        base = os.fsencode(os.path.basename(path))
+        cut = self.rnd.choice([len(base), len(base), self.rnd.randint(0, len(base))])
+        new = os.fsdecode(os.path.join(os.fsencode(os.path.dirname(path)),
+                                       base[:cut] + self.rnd.choice(HOSTILE_SUFFIXES)))
+        if os.path.lexists(new):
+            return "name (exists)"
+        if self.rnd.random() < 0.5:
+            os.rename(path, new)
+            how = "renamed"
+        elif os.path.islink(path):
+            os.symlink(os.readlink(path), new)
+            how = "linked"
+        elif os.path.isdir(path):
+            shutil.copytree(path, new, symlinks=True)
+            how = "copied"
+        else:
+            shutil.copyfile(path, new)
+            how = "copied"
+        return "name %s %s -> %r" % (how, os.path.relpath(path, self.root),
+                                     os.path.basename(new))
+
+    def mutate(self, names_only=False):
+        if names_only:
+            return self.hostile_name()
         path = self.pick()
         rel = os.path.relpath(path, self.root)
         kind = self.rnd.choice(["text", "text", "numbers", "bytes", "truncate", "append",
                                 "delete", "dir", "fifo", "chardev", "symlink-out",
-                                "symlink-dangling", "symlink-loop", "symlink-in", "huge"])
+                                "symlink-dangling", "symlink-loop", "symlink-in", "huge",
+                                "name", "name"])
         is_file = os.path.isfile(path) and not os.path.islink(path)
         if kind in ("numbers", "bytes", "truncate", "append") and not is_file:
             kind = "text"
+        if kind == "name":
+            return self.hostile_name()
         if kind == "text":
             self.replace(path)
             with open(path, "wb") as f:
@@ -188,11 +241,24 @@ class Mutations(unittest.TestCase):
         rnd = random.Random(SEED)
         tmp = tempfile.mkdtemp(prefix="memplug-mutate-")
         try:
-            self.run_rounds(rnd, tmp)
+            self.run_rounds(rnd, tmp, SECONDS, COMMANDS)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def run_rounds(self, rnd, tmp):
+    def test_hostile_names(self):
+        """only names with metacharacters, only commands that print names
+        or act on every device: half the time of the test above"""
+        print("hostile names: seed %d, %.0f s" % (SEED, SECONDS / 2), flush=True)
+        rnd = random.Random(SEED)
+        tmp = tempfile.mkdtemp(prefix="memplug-mutate-")
+        cmds = [c for c in COMMANDS if c[0] == "--list-targets" or "all" in c
+                or c[0] == "list"] + [["--list-targets"]] * 3
+        try:
+            self.run_rounds(rnd, tmp, SECONDS / 2, cmds, names_only=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def run_rounds(self, rnd, tmp, seconds, commands, names_only=False):
         templates = {}
         for name in FIXTURES:
             templates[name] = st.build(name).write(os.path.join(tmp, "templates", name))
@@ -201,7 +267,7 @@ class Mutations(unittest.TestCase):
         with open(os.path.join(outside, "victim"), "w") as f:
             f.write("offline\n")
         before = outside_state(tmp)
-        deadline = time.monotonic() + SECONDS
+        deadline = time.monotonic() + seconds
         rounds = 0
         codes = {}
         while time.monotonic() < deadline:
@@ -211,13 +277,14 @@ class Mutations(unittest.TestCase):
             shutil.rmtree(root, ignore_errors=True)
             shutil.copytree(templates[fixture], root, symlinks=True)
             mut = Mutator(rnd, root, outside)
-            done = [mut.mutate() for _ in range(rnd.randint(1, 4))]
-            cmd = rnd.choice(COMMANDS)
+            done = [mut.mutate(names_only) for _ in range(rnd.randint(1, 4))]
+            cmd = rnd.choice(commands)
             what = "seed %d round %d: %s: memplug %s after [%s]" % (
                 SEED, rounds, fixture, " ".join(cmd), "; ".join(done))
             rc, out, err = self.run_one(root, cmd, what)
             codes[rc] = codes.get(rc, 0) + 1
-            self.check(rc, out, err, what)
+            self.check(rc, out, err, what, cmd)
+            self.assertFalse(os.path.lexists(os.path.join(tmp, "pwned")), what)
             after = outside_state(tmp)
             self.assertEqual(after, before, "%s: wrote outside the tree" % what)
         print("mutation test: %d rounds, exit codes %s" % (rounds, dict(sorted(codes.items()))))
@@ -242,15 +309,36 @@ class Mutations(unittest.TestCase):
             self.fail("%s: hung (> %d s)" % (what, TIMEOUT))
         return p.returncode, out, err
 
-    def check(self, rc, out, err, what):
+    def clean_text(self, data, what, stream):
+        """UTF-8 with no control character (C0 but newline, DEL, C1)"""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.fail("%s: %s is not UTF-8: %r" % (what, stream, data))
+        bad = [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0]
+        self.assertEqual(bad, [], "%s: control characters on %s: %r" % (what, stream, text))
+        return text
+
+    def check_text_out(self, rc, out, text, what, cmd):
+        """a table or --list-targets: clean text; targets are kernel names"""
+        self.clean_text(out, what, "stdout")
+        if cmd[0] == "--list-targets":
+            self.assertIn(rc, (0, 1), "%s: exit %d" % (what, rc))
+            for line in out.decode().splitlines():
+                self.assertTrue(KERNEL_NAME.fullmatch(line),
+                                "%s: --list-targets printed %r" % (what, line))
+        elif not out:
+            self.assertIn(rc, (1, 2), "%s: exit %d without a table" % (what, rc))
+            self.assertTrue(text.startswith("memplug: "), "%s: %r" % (what, text))
+
+    def check(self, rc, out, err, what, cmd):
         self.assertGreaterEqual(rc, 0, "%s: killed by signal %d: %r" % (what, -rc, err[-3000:]))
         self.assertIn(rc, (0, 1, 2, 3, 4), "%s: exit %d: %r" % (what, rc, err[-3000:]))
-        try:
-            text = err.decode("utf-8")
-        except UnicodeDecodeError:
-            self.fail("%s: stderr is not UTF-8: %r" % (what, err))
-        bad = [c for c in text if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f]
-        self.assertEqual(bad, [], "%s: control characters on stderr: %r" % (what, text))
+        text = self.clean_text(err, what, "stderr")
+        if cmd[0] == "--list-targets" or any(a in cmd for a in ("--table", "--raw",
+                                                                   "--pairs")):
+            self.check_text_out(rc, out, text, what, cmd)
+            return
         if out:
             try:
                 j = json.loads(out.decode("utf-8"))
