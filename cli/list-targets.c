@@ -6,8 +6,9 @@
 
 /*
  * One name per line: dax devices, nvdimm namespaces, CXL regions, "all",
- * then the block range of every hot-plugged source (memoryA-B; boot memory
- * is left out: offlining it is rarely what a Tab means).  Silent and exit 1
+ * then the block range of every hot-plugged source (memoryA-B), then the
+ * boot memory of each node (boot-nodeN, last: offlining it is rarely what
+ * a Tab means, but it is a target like the others).  Silent and exit 1
  * when the memory cannot be read: a completion shows nothing then.  A name
  * that is not a kernel object name (name_ok(): a tree that holds shell or
  * terminal metacharacters, white space or a newline in a device name) is
@@ -45,6 +46,9 @@ int cli_list_targets(struct memplug_ctx *ctx)
 		       memplug_block_get_id(
 			       memplug_source_get_block(src, n - 1)));
 	}
+	memplug_source_foreach(ctx, src)
+		if (memplug_source_get_type(src) == MEMPLUG_SOURCE_BOOT)
+			put_name(memplug_source_get_name(src));
 	fflush(stdout);
 	return EXIT_OK;
 }

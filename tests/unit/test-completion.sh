@@ -121,9 +121,11 @@ done
 mkdir "$tmp/cwd"
 cd "$tmp/cwd" || exit 1
 expect "memplug --sysfs-root=$tmp/evil reconfigure d" "dax0.0"
-expect "memplug --sysfs-root=$tmp/evil online " "all dax0.0 memory33-47 namespace0.0"
+expect "memplug --sysfs-root=$tmp/evil online " "all boot-node0 dax0.0 memory33-47 namespace0.0"
 expect "memplug --sysfs-root=$tmp/evil offline r" ""
-expect "memplug --sysfs-root=$tmp/evil list --device=" "dax0.0 namespace0.0"
+# boot memory is a target (memplug-offline(1)): completed, last
+expect "memplug --sysfs-root=$tmp/evil offline b" "boot-node0"
+expect "memplug --sysfs-root=$tmp/evil list --device=" "boot-node0 dax0.0 namespace0.0"
 
 # the shell side alone: a memplug that prints hostile words one a line.
 # Each candidate is quoted: read back by the shell it is the word itself,
