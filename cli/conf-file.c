@@ -116,6 +116,7 @@ static int add_line(struct config_file *cf, const char *section, char *key,
 		return config_error(cf->path, line, "out of memory");
 	cf->lines = l;
 	l = &cf->lines[cf->nr_lines];
+	memset(l, 0, sizeof(*l));
 	l->section = strdup(section);
 	l->key = key;
 	l->line = line;
@@ -160,12 +161,17 @@ static int prescan(struct config_file *cf)
 						    "control character 0x%02x",
 						    (unsigned char)*c);
 		trim(&start, &end);
-		if (start == end || *start == '#' || *start == ';')
-			continue;
-		if (end[-1] == '\\')
+		/*
+		 * iniparser joins the next line to any line that ends in a
+		 * backslash before it looks for comments: a comment ending in
+		 * one would swallow the line after it.
+		 */
+		if (start != end && end[-1] == '\\')
 			return config_error(
 				cf->path, line,
-				"continuation lines are not supported");
+				"line ends in '\\': continuation lines are not supported (not even in comments)");
+		if (start == end || *start == '#' || *start == ';')
+			continue;
 		if (*start == '[') {
 			if (end[-1] != ']')
 				return config_error(
@@ -258,20 +264,28 @@ void config_file_release(struct config_file *cf)
 	memset(cf, 0, sizeof(*cf));
 }
 
-unsigned int config_file_line(const struct config_file *cf, const char *section,
-			      const char *key)
+struct config_line *config_file_find(const struct config_file *cf,
+				     const char *section, const char *key)
 {
 	unsigned int i;
 
 	for (i = 0; i < cf->nr_lines; i++) {
-		const struct config_line *l = &cf->lines[i];
+		struct config_line *l = &cf->lines[i];
 
 		if (strcmp(l->section, section))
 			continue;
 		if (!key && !l->key)
-			return l->line;
+			return l;
 		if (key && l->key && !strcmp(key, l->key))
-			return l->line;
+			return l;
 	}
-	return 0;
+	return NULL;
+}
+
+unsigned int config_file_line(const struct config_file *cf, const char *section,
+			      const char *key)
+{
+	const struct config_line *l = config_file_find(cf, section, key);
+
+	return l ? l->line : 0;
 }

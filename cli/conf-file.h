@@ -6,12 +6,15 @@
 #ifndef _MEMPLUG_CONF_FILE_H_
 #define _MEMPLUG_CONF_FILE_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct config_line {
 	char *section; /* lower case, trimmed: iniparser's spelling */
 	char *key; /* NULL for the [section] line itself */
 	unsigned int line;
+	const char *value; /* iniparser's value of the key (config_load) */
+	bool seen; /* iniparser has it too */
 };
 
 struct config_file {
@@ -30,6 +33,9 @@ struct config_file {
  */
 int config_file_read(struct config_file *cf, const char *path);
 void config_file_release(struct config_file *cf);
+/* a section's header (@key NULL) or one of its keys, NULL if not there */
+struct config_line *config_file_find(const struct config_file *cf,
+				     const char *section, const char *key);
 /* the line of a section's header or of one of its keys, 0 if unknown */
 unsigned int config_file_line(const struct config_file *cf, const char *section,
 			      const char *key);

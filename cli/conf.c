@@ -431,8 +431,7 @@ static int check_target(struct config *cfg, const struct config_file *cf,
 
 /* one section of one file into @t, or into cfg->defaults */
 static int parse_section(struct config *cfg, const struct config_file *cf,
-			 dictionary *d, const char *section,
-			 bool *seen_defaults)
+			 const char *section, bool *seen_defaults)
 {
 	struct config_target *t = NULL;
 	struct config_settings *s;
@@ -470,18 +469,12 @@ static int parse_section(struct config *cfg, const struct config_file *cf,
 
 	for (i = 0; i < cf->nr_lines; i++) {
 		const struct config_line *l = &cf->lines[i];
-		char entry[CONFIG_MAX_LINE * 2 + 2];
 		struct where w = { cf, section, l->key, NULL };
 		bool known = false;
 
 		if (!l->key || strcmp(l->section, section))
 			continue;
-		snprintf(entry, sizeof(entry), "%s:%s", section, l->key);
-		w.value = iniparser_getstring(d, entry, NULL);
-		if (!w.value)
-			return config_error(cf->path, l->line,
-					    "iniparser did not read key '%s'",
-					    l->key);
+		w.value = l->value;
 		if (t && t->kind == CONFIG_DAXCTL) {
 			rc = parse_daxctl(&w, t, &known);
 			if (!rc && !known)
@@ -552,13 +545,74 @@ out:
 	return d;
 }
 
+/*
+ * The pre-scan and iniparser must have read the same file: every section
+ * and key iniparser holds is one the pre-scan found on a line of its own,
+ * and every one the pre-scan found is in iniparser's dictionary.  Values
+ * are iniparser's (it unquotes them and drops inline comments).
+ */
+static int check_agreement(struct config_file *cf, const dictionary *d)
+{
+	unsigned int i, seen = 0;
+	ssize_t j;
+
+	for (j = 0; j < d->size; j++) {
+		const char *entry = d->key[j], *colon;
+		struct config_line *l;
+		char *section;
+
+		if (!entry)
+			continue;
+		colon = strchr(entry, ':');
+		section = colon ? strndup(entry, (size_t)(colon - entry)) :
+				  strdup(entry);
+		if (!section)
+			return config_error(cf->path, 0, "out of memory");
+		l = config_file_find(cf, section, colon ? colon + 1 : NULL);
+		if (!l || l->seen) {
+			if (colon)
+				config_error(
+					cf->path, 0,
+					"iniparser reads a key '%s' in [%s] that is not on a line of its own",
+					colon + 1, section);
+			else
+				config_error(
+					cf->path, 0,
+					"iniparser reads a section [%s] that is not on a line of its own",
+					section);
+			free(section);
+			return EXIT_USAGE;
+		}
+		free(section);
+		l->seen = true;
+		l->value = d->val[j] ? d->val[j] : "";
+		seen++;
+	}
+	for (i = 0; i < cf->nr_lines && seen != cf->nr_lines; i++) {
+		const struct config_line *l = &cf->lines[i];
+
+		if (l->seen)
+			continue;
+		if (l->key)
+			return config_error(
+				cf->path, l->line,
+				"iniparser does not read key '%s' in [%s] here",
+				l->key, l->section);
+		return config_error(cf->path, l->line,
+				    "iniparser does not read section [%s] here",
+				    l->section);
+	}
+	return 0;
+}
+
 static int load_file(struct config *cfg, const char *path, bool optional,
 		     bool *seen_defaults)
 {
 	struct config_file cf;
 	dictionary *d;
 	char **files;
-	int rc, i, nsec;
+	unsigned int i;
+	int rc;
 
 	if (cfg->nr_files >= CONFIG_MAX_FILES)
 		return config_error(path, 0, "more than %d configuration files",
@@ -594,19 +648,11 @@ static int load_file(struct config *cfg, const char *path, bool optional,
 		captured_error = NULL;
 		goto out;
 	}
-	nsec = iniparser_getnsec(d);
-	for (i = 0; i < nsec && !rc; i++) {
-		const char *section = iniparser_getsecname(d, i);
-
-		if (!section || !config_file_line(&cf, section, NULL)) {
-			rc = config_error(
-				cf.path, 0,
-				"iniparser found a section [%s] that is not in the file",
-				section ? section : "?");
-			break;
-		}
-		rc = parse_section(cfg, &cf, d, section, seen_defaults);
-	}
+	rc = check_agreement(&cf, d);
+	for (i = 0; i < cf.nr_lines && !rc; i++)
+		if (!cf.lines[i].key)
+			rc = parse_section(cfg, &cf, cf.lines[i].section,
+					   seen_defaults);
 	iniparser_freedict(d);
 out:
 	config_file_release(&cf);

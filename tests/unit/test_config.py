@@ -306,7 +306,7 @@ class Config(unittest.TestCase):
             ("[dax a:b]\n", 1, "section name with"),
             ("[dax a]\n = 1\n", 2, "key without a name"),
             ("[dax a]\nre/source = 1\n", 2, "bad key name"),
-            ("[dax a]\nresource = 1 \\\n  2\n", 2, "continuation lines"),
+            ("[dax a]\nresource = 1 \\\n  2\n", 2, "line ends in .*continuation lines"),
             ("[dax a]\nresource = 1\x1b\n", 2, "control character 0x1b"),
             ("[dax a]\nresource = 1\n# %s\n" % ("x" * 1001), 3,
              "line longer than 1000"),
@@ -332,6 +332,20 @@ class Config(unittest.TestCase):
         self.conf("[dax a]\r\nresource = 1\r\nzone = normal\r\n")
         out, _ = self.ok()
         self.assertEqual(out["targets"][0]["zone"], "normal")
+
+    def test_backslash_line_end_is_refused(self):
+        # iniparser joins the next line to any line ending in '\' (after
+        # trailing white space), comment or not: "[dax b]" would vanish
+        # into the comment and its key land in [dax a]
+        for comment in ("# note \\", "; note\\", "#\\  \t", "  # x \\"):
+            with self.subTest(comment=comment):
+                p = self.conf("[dax a]\nresource = 1\n%s\n[dax b]\n"
+                              "resource = 2\n" % comment)
+                self.error(p, 3, "line ends in '\\\\'")
+        # a backslash inside a line is only a byte
+        self.conf("# a \\ b\n[dax a]\nresource = 1 ; x \\ y\n")
+        out, _ = self.ok()
+        self.assertEqual([t["section"] for t in out["targets"]], ["dax a"])
 
     # ---- errors about the file itself (no line)
     def test_nul_byte(self):
