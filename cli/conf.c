@@ -80,32 +80,46 @@ static int bad_value(const struct where *w, const char *want)
 			    w->key, w->section, want);
 }
 
-static int parse_u64(const struct where *w, uint64_t *val)
+#define WANT_NUMBER "a number (0x... or decimal, no leading zero)"
+
+/*
+ * "0x" and hex digits, or decimal digits without a leading zero: never
+ * octal, as strtoull's base 0 would read "010", never signs or spaces.
+ */
+static bool parse_number(const char *s, uint64_t *val)
 {
-	const char *s = w->value;
+	int base = 10;
 	char *end;
 
-	/* strtoull accepts signs and white space: refuse them first */
-	if (!isdigit((unsigned char)s[0]))
-		return bad_value(w, "a number (0x... or decimal)");
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+		if (!*s || s[strspn(s, "0123456789abcdefABCDEF")])
+			return false;
+	} else if (!*s || s[strspn(s, "0123456789")] || (s[0] == '0' && s[1])) {
+		return false;
+	}
 	errno = 0;
-	*val = strtoull(s, &end, 0);
-	if (errno || *end)
-		return bad_value(w, "a number (0x... or decimal)");
+	*val = strtoull(s, &end, base);
+	return !errno && !*end;
+}
+
+static int parse_u64(const struct where *w, uint64_t *val)
+{
+	if (!parse_number(w->value, val))
+		return bad_value(w, WANT_NUMBER);
 	return 0;
 }
 
 static int parse_long(const struct where *w, long min, long max, long *val)
 {
-	char want[64], *end;
-	unsigned long long v;
+	char want[96];
+	uint64_t v;
 
-	snprintf(want, sizeof(want), "a whole number from %ld to %ld", min,
-		 max);
-	errno = 0;
-	v = strtoull(w->value, &end, 10);
-	if (!isdigit((unsigned char)w->value[0]) || errno || *end ||
-	    v < (unsigned long long)min || v > (unsigned long long)max)
+	snprintf(want, sizeof(want),
+		 "a whole number from %ld to %ld, no leading zero", min, max);
+	if (!parse_number(w->value, &v) || w->value[1] == 'x' ||
+	    w->value[1] == 'X' || v < (uint64_t)min || v > (uint64_t)max)
 		return bad_value(w, want);
 	*val = (long)v;
 	return 0;

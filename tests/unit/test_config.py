@@ -347,6 +347,34 @@ class Config(unittest.TestCase):
         out, _ = self.ok()
         self.assertEqual([t["section"] for t in out["targets"]], ["dax a"])
 
+    def test_numbers_are_hex_or_decimal(self):
+        good = [("0x0100000000", "0x100000000"), ("0X1f", "0x1f"),
+                ("4294967296", "0x100000000"), ("0", "0"),
+                ("0x0", "0"), ("18446744073709551615", "0xffffffffffffffff")]
+        for text, want in good:
+            with self.subTest(text=text):
+                self.conf("[dax a]\nresource = %s\n" % text)
+                out, _ = self.ok()
+                self.assertEqual(out["targets"][0]["match"]["resource"], want)
+        bad = ["0100000000", "00", "010", "08", "0x", "0x+1", "0x 1", "0x-1",
+               "0b1", "1_000", "18446744073709551616",
+               "0x10000000000000000", "1e3", "+1"]
+        for text in bad:
+            with self.subTest(text=text):
+                p = self.conf("[dax a]\nresource = %s\n" % text)
+                self.error(p, 2, "bad value '.*' for resource in \\[dax a\\]: "
+                           "want a number \\(0x... or decimal")
+        p = self.conf("[region a]\nmemdevs = 010, 8\n")
+        self.error(p, 2, "bad value '010' for memdevs")
+        self.conf("[region a]\nmemdevs = 10, 8, 0x10\n")
+        out, _ = self.ok()
+        self.assertEqual(out["targets"][0]["match"]["memdevs"],
+                         ["0x8", "0xa", "0x10"])
+        for key, text in (("timeout", "030"), ("target_node", "01")):
+            with self.subTest(key=key):
+                p = self.conf("[dax a]\nresource = 1\n%s = %s\n" % (key, text))
+                self.error(p, 3, "bad value '%s' for %s" % (text, key))
+
     # ---- errors about the file itself (no line)
     def test_nul_byte(self):
         p = self.conf("[dax a]\nresource = 1\n\0\n")
