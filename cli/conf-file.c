@@ -90,40 +90,72 @@ static char *lower_dup(const char *start, const char *end)
 	return s;
 }
 
+/* iniparser's name of a section (@key NULL) or of a key: "section:key" */
+static char *entry_name(const char *section, const char *key)
+{
+	char *entry;
+
+	if (!key)
+		return strdup(section);
+	if (asprintf(&entry, "%s:%s", section, key) < 0)
+		return NULL;
+	return entry;
+}
+
+/* takes @key; @section is copied for a header, shared by its keys */
 static int add_line(struct config_file *cf, const char *section, char *key,
 		    unsigned int line)
 {
+	char *entry = entry_name(section, key);
 	struct config_line *l;
-	unsigned int i;
+	unsigned int first;
+	int rc = 0;
 
-	for (i = 0; i < cf->nr_lines; i++) {
-		l = &cf->lines[i];
-		if (strcmp(l->section, section))
-			continue;
-		if (!key && !l->key)
-			return config_error(
-				cf->path, line,
-				"duplicate section [%s] (first at line %u)",
-				section, l->line);
-		if (key && l->key && !strcmp(l->key, key))
-			return config_error(
+	if (!entry) {
+		free(key);
+		return config_error(cf->path, line, "out of memory");
+	}
+	if (strmap_get(&cf->index, entry, &first)) {
+		if (key)
+			rc = config_error(
 				cf->path, line,
 				"duplicate key '%s' in [%s] (first at line %u)",
-				key, section, l->line);
+				key, section, cf->lines[first].line);
+		else
+			rc = config_error(
+				cf->path, line,
+				"duplicate section [%s] (first at line %u)",
+				section, cf->lines[first].line);
+		goto out;
 	}
-	l = reallocarray(cf->lines, cf->nr_lines + 1, sizeof(*l));
-	if (!l)
-		return config_error(cf->path, line, "out of memory");
-	cf->lines = l;
+	if (cf->nr_lines == cf->cap_lines) {
+		unsigned int cap = cf->cap_lines ? cf->cap_lines * 2 : 64;
+
+		l = reallocarray(cf->lines, cap, sizeof(*l));
+		if (!l)
+			goto oom;
+		cf->lines = l;
+		cf->cap_lines = cap;
+	}
 	l = &cf->lines[cf->nr_lines];
 	memset(l, 0, sizeof(*l));
-	l->section = strdup(section);
-	l->key = key;
+	l->section = key ? section : strdup(section);
 	l->line = line;
-	if (!l->section)
-		return config_error(cf->path, line, "out of memory");
+	if (!l->section || strmap_add(&cf->index, entry, cf->nr_lines)) {
+		if (!key)
+			free((char *)l->section);
+		goto oom;
+	}
+	l->key = key;
+	key = NULL;
 	cf->nr_lines++;
-	return 0;
+	goto out;
+oom:
+	rc = config_error(cf->path, line, "out of memory");
+out:
+	free(key);
+	free(entry);
+	return rc;
 }
 
 static bool valid_key_name(const char *key)
@@ -223,10 +255,8 @@ static int prescan(struct config_file *cf)
 			return rc;
 		}
 		rc = add_line(cf, section, name, line);
-		if (rc) {
-			free(name);
+		if (rc)
 			return rc;
-		}
 	}
 	return 0;
 }
@@ -256,36 +286,33 @@ void config_file_release(struct config_file *cf)
 	unsigned int i;
 
 	for (i = 0; i < cf->nr_lines; i++) {
-		free(cf->lines[i].section);
+		if (!cf->lines[i].key)
+			free((char *)cf->lines[i].section);
 		free(cf->lines[i].key);
 	}
 	free(cf->lines);
+	strmap_release(&cf->index);
 	free(cf->buf);
 	memset(cf, 0, sizeof(*cf));
 }
 
 struct config_line *config_file_find(const struct config_file *cf,
-				     const char *section, const char *key)
+				     const char *entry)
 {
 	unsigned int i;
 
-	for (i = 0; i < cf->nr_lines; i++) {
-		struct config_line *l = &cf->lines[i];
-
-		if (strcmp(l->section, section))
-			continue;
-		if (!key && !l->key)
-			return l;
-		if (key && l->key && !strcmp(key, l->key))
-			return l;
-	}
-	return NULL;
+	return strmap_get(&cf->index, entry, &i) ? &cf->lines[i] : NULL;
 }
 
 unsigned int config_file_line(const struct config_file *cf, const char *section,
 			      const char *key)
 {
-	const struct config_line *l = config_file_find(cf, section, key);
+	const struct config_line *l;
+	char *entry = entry_name(section, key);
 
+	if (!entry)
+		return 0;
+	l = config_file_find(cf, entry);
+	free(entry);
 	return l ? l->line : 0;
 }

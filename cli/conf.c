@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "conf-file.h"
 #include "memplug.h"
+#include "strmap.h"
 
 static const char *const kind_names[] = {
 	[CONFIG_NAMESPACE] = "namespace",
@@ -445,8 +446,9 @@ static int check_target(struct config *cfg, const struct config_file *cf,
 
 /* one section of one file into @t, or into cfg->defaults */
 static int parse_section(struct config *cfg, const struct config_file *cf,
-			 const char *section, bool *seen_defaults)
+			 unsigned int header, bool *seen_defaults)
 {
+	const char *section = cf->lines[header].section;
 	struct config_target *t = NULL;
 	struct config_settings *s;
 	const char *label;
@@ -464,10 +466,17 @@ static int parse_section(struct config *cfg, const struct config_file *cf,
 		*seen_defaults = true;
 		s = &cfg->defaults;
 	} else {
-		t = reallocarray(cfg->targets, cfg->nr_targets + 1, sizeof(*t));
-		if (!t)
-			return config_error(cf->path, 0, "out of memory");
-		cfg->targets = t;
+		if (cfg->nr_targets == cfg->cap_targets) {
+			unsigned int cap =
+				cfg->cap_targets ? cfg->cap_targets * 2 : 16;
+
+			t = reallocarray(cfg->targets, cap, sizeof(*t));
+			if (!t)
+				return config_error(cf->path, 0,
+						    "out of memory");
+			cfg->targets = t;
+			cfg->cap_targets = cap;
+		}
 		t = &cfg->targets[cfg->nr_targets++];
 		memset(t, 0, sizeof(*t));
 		t->section = strdup(section);
@@ -481,13 +490,12 @@ static int parse_section(struct config *cfg, const struct config_file *cf,
 		s = &t->settings;
 	}
 
-	for (i = 0; i < cf->nr_lines; i++) {
+	/* its keys follow the header, up to the next section */
+	for (i = header + 1; i < cf->nr_lines && cf->lines[i].key; i++) {
 		const struct config_line *l = &cf->lines[i];
 		struct where w = { cf, section, l->key, NULL };
 		bool known = false;
 
-		if (!l->key || strcmp(l->section, section))
-			continue;
 		w.value = l->value;
 		if (t && t->kind == CONFIG_DAXCTL) {
 			rc = parse_daxctl(&w, t, &known);
@@ -571,33 +579,18 @@ static int check_agreement(struct config_file *cf, const dictionary *d)
 	ssize_t j;
 
 	for (j = 0; j < d->size; j++) {
-		const char *entry = d->key[j], *colon;
+		const char *entry = d->key[j];
 		struct config_line *l;
-		char *section;
 
 		if (!entry)
 			continue;
-		colon = strchr(entry, ':');
-		section = colon ? strndup(entry, (size_t)(colon - entry)) :
-				  strdup(entry);
-		if (!section)
-			return config_error(cf->path, 0, "out of memory");
-		l = config_file_find(cf, section, colon ? colon + 1 : NULL);
-		if (!l || l->seen) {
-			if (colon)
-				config_error(
-					cf->path, 0,
-					"iniparser reads a key '%s' in [%s] that is not on a line of its own",
-					colon + 1, section);
-			else
-				config_error(
-					cf->path, 0,
-					"iniparser reads a section [%s] that is not on a line of its own",
-					section);
-			free(section);
-			return EXIT_USAGE;
-		}
-		free(section);
+		l = config_file_find(cf, entry);
+		if (!l || l->seen)
+			return config_error(
+				cf->path, 0,
+				"iniparser reads %s [%s] that is not on a line of its own",
+				strchr(entry, ':') ? "a key" : "a section",
+				entry);
 		l->seen = true;
 		l->value = d->val[j] ? d->val[j] : "";
 		seen++;
@@ -665,8 +658,7 @@ static int load_file(struct config *cfg, const char *path, bool optional,
 	rc = check_agreement(&cf, d);
 	for (i = 0; i < cf.nr_lines && !rc; i++)
 		if (!cf.lines[i].key)
-			rc = parse_section(cfg, &cf, cf.lines[i].section,
-					   seen_defaults);
+			rc = parse_section(cfg, &cf, i, seen_defaults);
 	iniparser_freedict(d);
 out:
 	config_file_release(&cf);
@@ -779,21 +771,68 @@ static void merge_defaults(struct config_settings *s,
 		s->timeout_s = d->timeout_s;
 }
 
-static int finish(struct config *cfg)
+/* room for "s " and 16 serial numbers of up to 16 hex digits and a comma */
+#define IDENTITY_KEY_MAX (CONFIG_MAX_SERIALS * 17 + 8)
+
+/*
+ * The strings under which two targets that same_identity() pairs meet: a
+ * region is filed under its hpa and under its memdevs, so one lookup per
+ * key finds every section it may clash with.
+ */
+static unsigned int identity_keys(const struct config_target *t,
+				  char keys[2][IDENTITY_KEY_MAX])
 {
-	unsigned int i, j;
+	unsigned int n = 0, i;
+	int len;
 
-	for (i = 0; i < cfg->nr_targets; i++) {
-		struct config_target *t = &cfg->targets[i];
+	switch (t->kind) {
+	case CONFIG_NAMESPACE:
+	case CONFIG_DAXCTL:
+		snprintf(keys[n++], IDENTITY_KEY_MAX, "u %s", t->uuid);
+		break;
+	case CONFIG_REGION:
+		if (t->has_hpa)
+			snprintf(keys[n++], IDENTITY_KEY_MAX, "h %" PRIx64,
+				 t->hpa);
+		if (t->nr_serials) {
+			len = snprintf(keys[n], IDENTITY_KEY_MAX, "s");
+			for (i = 0; i < t->nr_serials; i++)
+				len += snprintf(keys[n] + len,
+						IDENTITY_KEY_MAX - (size_t)len,
+						" %" PRIx64, t->serials[i]);
+			n++;
+		}
+		break;
+	case CONFIG_DAX:
+		snprintf(keys[n++], IDENTITY_KEY_MAX, "r %" PRIx64,
+			 t->resource);
+		break;
+	case CONFIG_DEVICE:
+		snprintf(keys[n++], IDENTITY_KEY_MAX, "d %s", t->device);
+		break;
+	}
+	return n;
+}
 
-		for (j = 0; j < i; j++) {
-			struct config_target *o = &cfg->targets[j];
+/* a section name or an identity that an earlier section has already */
+static int check_unique(struct config *cfg, unsigned int i,
+			struct strmap *sections, struct strmap *ids)
+{
+	const struct config_target *t = &cfg->targets[i], *o;
+	char keys[2][IDENTITY_KEY_MAX];
+	unsigned int n, k, j;
+	size_t pos;
 
-			if (!strcmp(t->section, o->section))
-				return config_error(
-					t->file, t->line,
-					"duplicate section [%s] (first at %s:%u)",
-					t->section, o->file, o->line);
+	if (strmap_get(sections, t->section, &j)) {
+		o = &cfg->targets[j];
+		return config_error(t->file, t->line,
+				    "duplicate section [%s] (first at %s:%u)",
+				    t->section, o->file, o->line);
+	}
+	n = identity_keys(t, keys);
+	for (k = 0; k < n; k++) {
+		for (pos = 0; strmap_next(ids, keys[k], &pos, &j);) {
+			o = &cfg->targets[j];
 			if (same_identity(t, o))
 				return config_error(
 					t->file, t->line,
@@ -801,9 +840,29 @@ static int finish(struct config *cfg)
 					t->section, o->section, o->file,
 					o->line);
 		}
-		merge_defaults(&t->settings, &cfg->defaults);
 	}
+	if (strmap_add(sections, t->section, i))
+		return config_error(t->file, t->line, "out of memory");
+	for (k = 0; k < n; k++)
+		if (strmap_add(ids, keys[k], i))
+			return config_error(t->file, t->line, "out of memory");
 	return 0;
+}
+
+/* duplicates across all files, in linear time; then [defaults] merged */
+static int finish(struct config *cfg)
+{
+	struct strmap sections = { 0 }, ids = { 0 };
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < cfg->nr_targets && !rc; i++) {
+		rc = check_unique(cfg, i, &sections, &ids);
+		merge_defaults(&cfg->targets[i].settings, &cfg->defaults);
+	}
+	strmap_release(&sections);
+	strmap_release(&ids);
+	return rc;
 }
 
 int config_load(struct config *cfg, const char *path, const char *sysconfdir)
