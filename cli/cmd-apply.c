@@ -11,6 +11,7 @@
 #include "conf-match.h"
 #include "config.h"
 #include "reconfigure.h"
+#include "text.h"
 
 struct apply_opts {
 	struct action_opts action; /* dry_run and wait only */
@@ -192,8 +193,8 @@ static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
 	}
 	run->nr = kept;
 	if (!kept && o->device)
-		fprintf(stderr, "memplug: apply: no section matches %s\n",
-			o->device);
+		text_line(stderr, "memplug: apply: no section matches %s",
+			  o->device);
 	return EXIT_OK;
 }
 
@@ -232,9 +233,9 @@ int cmd_apply(int argc, char **argv, struct cli_context *cli)
 		goto out;
 	if (!run.nr) {
 		if (!cfg.nr_targets)
-			fprintf(stderr,
-				"memplug: apply: no target configured in %s\n",
-				cfg.path);
+			text_line(stderr,
+				  "memplug: apply: no target configured in %s",
+				  cfg.path);
 		rc = print_nothing(&o);
 		goto out;
 	}

@@ -12,19 +12,25 @@
 #include "conf.h"
 #include "conf-file.h"
 #include "memplug.h"
+#include "text.h"
 
+/* file names and values are anyone's bytes: cleaned for the terminal */
 int config_error(const char *path, unsigned int line, const char *fmt, ...)
 {
+	char *msg = NULL;
 	va_list args;
 
-	if (line)
-		fprintf(stderr, "memplug: %s:%u: ", path, line);
-	else
-		fprintf(stderr, "memplug: %s: ", path);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	if (vasprintf(&msg, fmt, args) < 0)
+		msg = NULL;
 	va_end(args);
-	fputc('\n', stderr);
+	if (line)
+		text_line(stderr, "memplug: %s:%u: %s", path, line,
+			  msg ? msg : "out of memory");
+	else
+		text_line(stderr, "memplug: %s: %s", path,
+			  msg ? msg : "out of memory");
+	free(msg);
 	return EXIT_USAGE;
 }
 

@@ -7,6 +7,7 @@
 #include "conf-file.h"
 #include "conf-match.h"
 #include "memplug.h"
+#include "text.h"
 
 void conf_where(const struct config_target *t, char *buf, size_t len)
 {
@@ -138,7 +139,7 @@ static void note(struct json_object *notes, const struct config_target *t,
 	config_identity(t, id, sizeof(id));
 	snprintf(msg, sizeof(msg), "%s: [%s] (%s) %s", where, t->section, id,
 		 what);
-	fprintf(stderr, "memplug: %s\n", msg);
+	text_line(stderr, "memplug: %s", msg);
 	if (notes)
 		json_object_array_add(notes, json_object_new_string(msg));
 }

@@ -18,6 +18,7 @@
 #include "conf-file.h"
 #include "memplug.h"
 #include "strmap.h"
+#include "text.h"
 
 static const char *const kind_names[] = {
 	[CONFIG_NAMESPACE] = "namespace",
@@ -906,10 +907,10 @@ int config_load(struct config *cfg, const char *path, const char *sysconfdir)
 		size_t i, n = json_object_array_length(cfg->warnings);
 
 		for (i = 0; i < n; i++)
-			fprintf(stderr, "memplug: warning: %s\n",
-				json_object_get_string(
-					json_object_array_get_idx(cfg->warnings,
-								  i)));
+			text_line(stderr, "memplug: warning: %s",
+				  json_object_get_string(
+					  json_object_array_get_idx(
+						  cfg->warnings, i)));
 	}
 	return rc;
 }

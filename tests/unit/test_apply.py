@@ -159,6 +159,19 @@ class Apply(unittest.TestCase):
         self.assertIn("no section matches dax0.0", err)
         self.assertEqual(self.tree_digest(self.vm), before)
 
+    def test_device_name_is_cleaned_on_stderr(self):
+        # --device=NAME comes from udev's %k or a user: '?' on the terminal
+        c = self.conf("[dax other]\nresource = 0x900000000\n")
+        p = subprocess.run([MEMPLUG, "--sysfs-root", self.vm, "apply",
+                            "--config=" + c, "--dry-run",
+                            b"--device=dax0.0\x1b]2;x\x07\xc2\x9b\xff"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"no section matches dax0.0?]2;x???\n", p.stderr)
+        self.assertFalse(re.search(rb"[\x00-\x09\x0b-\x1f\x7f-\xff]",
+                                   p.stderr), p.stderr)
+
     def test_device_selects_one_section(self):
         cxl = st.build("cxl-host").write(os.path.join(self.tmp, "cxl"))
         c = self.conf("[region a]\nhpa = 0x4000000000\n[region b]\nhpa = 0x6000000000\n")

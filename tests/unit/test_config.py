@@ -375,6 +375,20 @@ class Config(unittest.TestCase):
                 p = self.conf("[dax a]\nresource = 1\n%s = %s\n" % (key, text))
                 self.error(p, 3, "bad value '%s' for %s" % (text, key))
 
+    def test_error_text_is_cleaned_for_the_terminal(self):
+        # file names and values reach stderr as '?', never as escapes
+        name = b"memplug.conf.d/a\x1b[2J\xff.conf"
+        path = os.path.join(self.etc.encode(), name)
+        with open(path, "wb") as f:
+            f.write(b"[dax a]\nresource = 1\nzone = \xc2\x9b31m\xff\n")
+        p = subprocess.run([PROG, self.etc], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        err = p.stderr
+        self.assertEqual(err.count(b"\n"), 1, err)
+        self.assertFalse(re.search(rb"[\x00-\x09\x0b-\x1f\x7f-\xff]", err), err)
+        self.assertIn(b"/a?[2J?.conf:3: bad value '?31m?' for zone", err)
+
     # ---- errors about the file itself (no line)
     def test_nul_byte(self):
         p = self.conf("[dax a]\nresource = 1\n\0\n")
