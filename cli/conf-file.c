@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,20 +35,60 @@ int config_error(const char *path, unsigned int line, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * sudo's rules for sudoers and its includedir: memplug runs as root from
+ * udev and does what these files say, so only root may be able to change
+ * them.  The file, and the directory that holds it (a conf.d symlink
+ * followed), are owned by root (or by the user running memplug, who gains
+ * nothing) and writable by no one else: not by others, a sticky bit
+ * notwithstanding, and by the group only when it is root's.  @dir is NULL
+ * for the file itself.  Errors name the file, and where a symlink led.
+ */
+static int check_trust(const struct config_file *cf, const struct stat *st,
+		       const char *dir)
+{
+	char shown[2 * PATH_MAX + 8], who[PATH_MAX + 32];
+
+	if (cf->link)
+		snprintf(shown, sizeof(shown), "%s -> %s", cf->path, cf->real);
+	else
+		snprintf(shown, sizeof(shown), "%s", cf->path);
+	snprintf(who, sizeof(who), dir ? "directory %s is " : "",
+		 dir ? dir : "");
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return config_error(
+			shown, 0,
+			"%sowned by uid %u, not root: refusing to use it", who,
+			(unsigned int)st->st_uid);
+	if (st->st_mode & S_IWOTH)
+		return config_error(
+			shown, 0,
+			"%swritable by everyone%s, refusing to use it", who,
+			dir && (st->st_mode & S_ISVTX) ? " (sticky or not)" :
+							 "");
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
+		return config_error(
+			shown, 0,
+			"%swritable by group %u, not root: refusing to use it",
+			who, (unsigned int)st->st_gid);
+	return 0;
+}
+
 static int read_bounded(struct config_file *cf, int fd)
 {
 	struct stat st;
 	size_t len = 0;
 	ssize_t n;
+	int rc;
 
 	if (fstat(fd, &st) < 0)
 		return config_error(cf->path, 0, "cannot stat: %s",
 				    strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return config_error(cf->path, 0, "not a regular file");
-	if (st.st_mode & S_IWOTH)
-		return config_error(cf->path, 0,
-				    "writable by everyone, refusing to use it");
+	rc = check_trust(cf, &st, NULL);
+	if (rc)
+		return rc;
 	if (st.st_size > CONFIG_MAX_FILE_SIZE)
 		return config_error(cf->path, 0, "larger than %d bytes",
 				    CONFIG_MAX_FILE_SIZE);
@@ -267,19 +308,67 @@ static int prescan(struct config_file *cf)
 	return 0;
 }
 
+/*
+ * Opens @cf->path in its real directory (symlinks followed) after checking
+ * that directory, so that the directory checked is the one the file is
+ * read from.  Returns the fd, or -1 with *@rc set: -ENOENT, or EXIT_USAGE
+ * after the error.
+ */
+static int open_trusted(struct config_file *cf, int *rc)
+{
+	char *dir, *slash;
+	struct stat st;
+	int dfd, fd = -1;
+
+	cf->real = realpath(cf->path, NULL);
+	if (!cf->real) {
+		*rc = errno == ENOENT ?
+			      -ENOENT :
+			      config_error(cf->path, 0, "cannot open: %s",
+					   strerror(errno));
+		return -1;
+	}
+	cf->link = !lstat(cf->path, &st) && S_ISLNK(st.st_mode);
+	dir = strdup(cf->real);
+	if (!dir) {
+		*rc = config_error(cf->path, 0, "out of memory");
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	slash[slash == dir] = '\0'; /* "/x" is in "/" */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &st) < 0) {
+		*rc = config_error(cf->path, 0, "cannot open directory %s: %s",
+				   dir, strerror(errno));
+		goto out;
+	}
+	*rc = check_trust(cf, &st, dir);
+	if (*rc)
+		goto out;
+	/* O_NONBLOCK: a FIFO in place of the file must not hang memplug */
+	fd = openat(dfd, strrchr(cf->real, '/') + 1,
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		*rc = errno == ENOENT ?
+			      -ENOENT :
+			      config_error(cf->path, 0, "cannot open: %s",
+					   strerror(errno));
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
+	return fd;
+}
+
 int config_file_read(struct config_file *cf, const char *path)
 {
-	int fd, rc;
+	int fd, rc = 0;
 
 	memset(cf, 0, sizeof(*cf));
 	cf->path = path;
-	/* O_NONBLOCK: a FIFO in place of the file must not hang memplug */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 && errno == ENOENT)
-		return -ENOENT;
+	fd = open_trusted(cf, &rc);
 	if (fd < 0)
-		return config_error(path, 0, "cannot open: %s",
-				    strerror(errno));
+		return rc;
 	rc = read_bounded(cf, fd);
 	close(fd);
 	if (!rc)
@@ -298,6 +387,7 @@ void config_file_release(struct config_file *cf)
 	}
 	free(cf->lines);
 	strmap_release(&cf->index);
+	free(cf->real);
 	free(cf->buf);
 	memset(cf, 0, sizeof(*cf));
 }

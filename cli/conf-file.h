@@ -21,6 +21,8 @@ struct config_line {
 
 struct config_file {
 	const char *path;
+	char *real; /* realpath(path): where it was read from */
+	bool link; /* path is a symlink (to real) */
 	char *buf; /* the bytes read, NUL-terminated */
 	size_t size;
 	/*

@@ -29,7 +29,10 @@ class Config(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="memplug-config-")
         self.etc = os.path.join(self.tmp, "etc")
+        # memplug trusts files only in directories no one else may write
         os.makedirs(os.path.join(self.etc, "memplug.conf.d"))
+        os.chmod(self.etc, 0o755)
+        os.chmod(os.path.join(self.etc, "memplug.conf.d"), 0o755)
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -60,14 +63,15 @@ class Config(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         return json.loads(out), err
 
-    def error(self, path, line, pattern, **kw):
+    def error(self, path, line, pattern, escape=True, **kw):
         """exit 2, nothing on stdout, one line 'memplug: PATH[:LINE]: ...'"""
         rc, out, err = self.run_show(**kw)
         self.assertEqual(rc, 2, "stdout=%r stderr=%r" % (out, err))
         self.assertEqual(out, "")
         lines = err.splitlines()
         self.assertEqual(len(lines), 1, err)
-        where = re.escape(path) + (":%d" % line if line else "")
+        where = (re.escape(path) if escape else path) + \
+            (":%d" % line if line else "")
         self.assertRegex(lines[0], "^memplug: " + where + ": " + pattern)
         return lines[0]
 
@@ -171,7 +175,8 @@ class Config(unittest.TestCase):
         out, _ = self.ok(config=other)
         self.assertEqual([t["section"] for t in out["targets"]], ["dax other"])
         d = os.path.join(self.tmp, "confdir")
-        os.mkdir(d)
+        os.mkdir(d, 0o755)
+        os.chmod(d, 0o755)
         with open(os.path.join(d, "b.conf"), "w") as f:
             f.write("[dax b]\nresource = 4\n")
         with open(os.path.join(d, "a.conf"), "w") as f:
@@ -401,6 +406,70 @@ class Config(unittest.TestCase):
     def test_world_writable(self):
         p = self.write("memplug.conf", "[dax a]\nresource = 1\n", mode=0o646)
         self.error(p, 0, "writable by everyone")
+
+    # ---- who may change the files: sudo's rules for sudoers
+    def other_group(self):
+        """a group that is not root's, for the group-write cases"""
+        if os.getegid() != 0:
+            return os.getegid()
+        return 1234
+
+    def test_trust_file(self):
+        p = self.conf("[dax a]\nresource = 1\n")
+        if os.geteuid() == 0:
+            os.chown(p, 1234, 0)
+            self.error(p, 0, "owned by uid 1234, not root: refusing")
+            os.chown(p, 0, 1234)
+        os.chmod(p, 0o664)
+        self.error(p, 0, "writable by group %d, not root: refusing"
+                   % self.other_group())
+        if os.geteuid() == 0:
+            os.chown(p, 0, 0)  # group write is fine when it is root's
+            self.ok()
+
+    def test_trust_directory(self):
+        d = os.path.join(self.etc, "memplug.conf.d")
+        p = self.write("memplug.conf.d/a.conf", "[dax a]\nresource = 1\n")
+        for mode, why in ((0o777, "writable by everyone, refusing"),
+                          (0o1777, "writable by everyone \\(sticky or not\\)"),
+                          (0o775, "writable by group %d, not root"
+                           % self.other_group())):
+            with self.subTest(mode=oct(mode)):
+                if mode == 0o775 and os.geteuid() == 0:
+                    os.chown(d, 0, 1234)
+                os.chmod(d, mode)
+                self.error(p, 0, "directory %s is %s" % (re.escape(d), why))
+        os.chmod(d, 0o755)
+        if os.geteuid() == 0:
+            os.chown(d, 1234, 0)
+            self.error(p, 0, "directory %s is owned by uid 1234, not root"
+                       % re.escape(d))
+            os.chown(d, 0, 0)
+            os.chmod(d, 0o775)  # root's group may write
+            self.ok()
+
+    def test_trust_follows_a_symlink(self):
+        good = os.path.join(self.tmp, "good")
+        os.mkdir(good, 0o755)
+        os.chmod(good, 0o755)
+        with open(os.path.join(good, "x.conf"), "w") as f:
+            f.write("[dax a]\nresource = 1\n")
+        link = os.path.join(self.etc, "memplug.conf.d", "a.conf")
+        os.symlink(os.path.join(good, "x.conf"), link)
+        out, _ = self.ok()
+        self.assertEqual(out["files"], [link])
+        os.chmod(good, 0o1777)
+        self.error(re.escape(link) + " -> " + re.escape(good + "/x.conf"), 0,
+                   "directory %s is writable by everyone \\(sticky or not\\)"
+                   % re.escape(good), escape=False)
+
+    def test_config_directly_in_tmp_is_refused(self):
+        # /tmp is sticky and world-writable: anyone could have put it there
+        with tempfile.NamedTemporaryFile("w", dir="/tmp", suffix=".conf") as f:
+            f.write("[dax a]\nresource = 1\n")
+            f.flush()
+            self.error(f.name, 0, "directory /tmp is writable by everyone "
+                       "\\(sticky or not\\)", config=f.name)
 
     def test_not_a_regular_file(self):
         d = os.path.join(self.etc, "memplug.conf.d", "dir.conf")
