@@ -53,8 +53,9 @@ static int check_trust(const struct config_file *cf, const struct stat *st,
 		snprintf(shown, sizeof(shown), "%s -> %s", cf->path, cf->real);
 	else
 		snprintf(shown, sizeof(shown), "%s", cf->path);
-	snprintf(who, sizeof(who), dir ? "directory %s is " : "",
-		 dir ? dir : "");
+	who[0] = '\0';
+	if (dir)
+		snprintf(who, sizeof(who), "directory %s is ", dir);
 	if (st->st_uid != 0 && st->st_uid != geteuid())
 		return config_error(
 			shown, 0,
