@@ -8,9 +8,9 @@
 #
 #   config-bench.sh [--build DIR] [--files N] [--size BYTES] [--runs N]
 #
-# Prints the tree's shape, then per command the wall time of each run
-# (python perf_counter) and the peak RSS of the last (/usr/bin/time %M when
-# present).  It prints figures and checks only the exit status: on a shared
+# Prints the tree's shape, then per command the wall and CPU (user + sys)
+# time of each run (python perf_counter, getrusage) and the peak RSS of the
+# last (/usr/bin/time %M when present).  It prints figures and checks only the exit status: on a shared
 # host a time limit would fail for the neighbours' load.  The conf.d and
 # the sysfs tree `config check` matches against live in a mktemp directory
 # (0700, removed at exit), since memplug refuses configuration files that
@@ -68,6 +68,7 @@ EOF
 
 timed() {
 	python3 - "$@" <<'EOF'
+import resource
 import subprocess
 import sys
 import time
@@ -76,10 +77,11 @@ t = time.perf_counter()
 p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)
 dt = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 if p.returncode:
     sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])
     sys.exit("exit %d" % p.returncode)
-print("%.2f" % dt)
+print("%.2f/%.2f" % (dt, ru.ru_utime + ru.ru_stime))
 EOF
 }
 
@@ -95,5 +97,5 @@ for cmd in check show; do
 			config "$cmd" --config="$tmp/conf.d" 2>&1 >/dev/null | tail -1)"
 		rss=", peak RSS ${rss} KiB"
 	fi
-	echo "memplug config $cmd: ${t[*]} s${rss}"
+	echo "memplug config $cmd: ${t[*]} s (wall/CPU)${rss}"
 done
