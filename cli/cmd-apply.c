@@ -3,6 +3,8 @@
  * memplug apply: bring every memplug.conf target present now to its
  * configured state, with reconfigure's own steps, JSON and exit codes.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "conf-match.h"
 #include "config.h"
 #include "reconfigure.h"
+#include "text.h"
 
 struct apply_opts {
 	struct action_opts action; /* dry_run and wait only */
@@ -106,6 +109,19 @@ static int apply_target(struct memplug_ctx *ctx, struct report *r,
 		return report_fail(r, EXIT_ERROR, "error",
 				   "%s: no section matches it any more", name);
 	conf_where(run->matches[i].target, where, sizeof(where));
+	/* the model was scanned again: the device went away since? */
+	if (!run->matches[i].refused[0] &&
+	    !conf_match_holds(ctx, run->matches[i].target, name)) {
+		json_object_object_add(
+			r->obj, "section",
+			json_object_new_string(
+				run->matches[i].target->section));
+		json_object_object_add(r->obj, "config",
+				       json_object_new_string(where));
+		report_warn(r, "[%s] no longer matches %s: skipped",
+			    run->matches[i].target->section, name);
+		return EXIT_OK;
+	}
 	json_object_object_add(
 		r->obj, "section",
 		json_object_new_string(run->matches[i].target->section));
@@ -139,31 +155,46 @@ static int print_nothing(const struct apply_opts *o)
 	return EXIT_OK;
 }
 
+/* memoryN: the block's number, or EXIT_USAGE */
+static int block_id(const char *name, unsigned long *id)
+{
+	/* decimal digits only: strtoul took "memory 40", "memory-40" */
+	if (!parse_block_name(name, id))
+		return cli_usage_error("apply",
+				       "--block wants memoryN, not '%s'", name);
+	return EXIT_OK;
+}
+
+/* the dax device whose offline block --block names, NULL if none */
+static struct memplug_source *block_source(struct memplug_ctx *ctx,
+					   const char *name)
+{
+	struct memplug_source *src = NULL;
+	struct memplug_block *block;
+	unsigned long id;
+
+	if (block_id(name, &id))
+		return NULL;
+	block = memplug_block_get_by_id(ctx, id);
+	/* only an offline block of a dax device is ours to online */
+	if (block && memplug_block_get_state(block) == MEMPLUG_BLOCK_OFFLINE)
+		src = memplug_block_get_source(block);
+	if (src && memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)
+		src = NULL;
+	return src;
+}
+
 /* keep only the match of the device --device or --block names */
 static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
 			    const struct apply_opts *o)
 {
-	struct memplug_source *src = NULL;
-	struct memplug_block *block;
+	struct memplug_source *src;
 	unsigned int i, kept = 0;
-	unsigned long id;
 
-	if (o->device) {
+	if (o->device)
 		src = memplug_source_get_by_name(ctx, o->device);
-	} else {
-		/* decimal digits only: strtoul took "memory 40", "memory-40" */
-		if (!parse_block_name(o->block, &id))
-			return cli_usage_error(
-				"apply", "--block wants memoryN, not '%s'",
-				o->block);
-		block = memplug_block_get_by_id(ctx, id);
-		/* only an offline block of a dax device is ours to online */
-		if (block &&
-		    memplug_block_get_state(block) == MEMPLUG_BLOCK_OFFLINE)
-			src = memplug_block_get_source(block);
-		if (src && memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)
-			src = NULL;
-	}
+	else
+		src = block_source(ctx, o->block);
 	for (i = 0; i < run->nr; i++) {
 		struct conf_match *m = &run->matches[i];
 		bool keep = src ? m->source == src :
@@ -189,9 +220,38 @@ static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
 	}
 	run->nr = kept;
 	if (!kept && o->device)
-		fprintf(stderr, "memplug: apply: no section matches %s\n",
-			o->device);
+		text_line(stderr, "memplug: apply: no section matches %s",
+			  o->device);
 	return EXIT_OK;
+}
+
+/*
+ * Which sections name which devices, decided under the lock: while apply
+ * waited for it another memplug (or the kernel) may have removed a device
+ * or changed the identity behind its name.  A block event for memory that
+ * is no offline block of a dax device does not wait at all.
+ */
+static int lock_and_match(struct cli_context *cli, const struct config *cfg,
+			  struct apply_run *run, const struct apply_opts *o)
+{
+	int rc;
+
+	if (o->block) {
+		if (memplug_scan(cli->ctx))
+			return cli_error(EXIT_ERROR, "%s",
+					 memplug_get_error(cli->ctx));
+		if (!block_source(cli->ctx, o->block))
+			return EXIT_OK;
+	}
+	if (!o->action.dry_run &&
+	    memplug_lock(cli->ctx, (unsigned int)o->action.wait_s * 1000))
+		return cli_error(EXIT_ERROR, "%s", memplug_get_error(cli->ctx));
+	if (memplug_scan(cli->ctx))
+		return cli_error(EXIT_ERROR, "%s", memplug_get_error(cli->ctx));
+	rc = conf_match_all(cli->ctx, cfg, &run->matches, &run->nr, NULL);
+	if (!rc && (o->device || o->block))
+		rc = restrict_matches(cli->ctx, run, o);
+	return rc;
 }
 
 int cmd_apply(int argc, char **argv, struct cli_context *cli)
@@ -200,6 +260,7 @@ int cmd_apply(int argc, char **argv, struct cli_context *cli)
 	struct apply_run run = { 0 };
 	struct config cfg;
 	char **names = NULL;
+	unsigned long id;
 	unsigned int i;
 	bool done;
 	int first, rc;
@@ -215,23 +276,20 @@ int cmd_apply(int argc, char **argv, struct cli_context *cli)
 	if (o.device && o.block)
 		return cli_usage_error(
 			"apply", "--device and --block exclude each other");
+	if (o.block && block_id(o.block, &id))
+		return EXIT_USAGE;
 	rc = config_load(&cfg, o.config, MEMPLUG_SYSCONFDIR);
 	if (rc)
 		goto out;
-	if (memplug_scan(cli->ctx)) {
-		rc = cli_error(EXIT_ERROR, "%s", memplug_get_error(cli->ctx));
-		goto out;
-	}
-	rc = conf_match_all(cli->ctx, &cfg, &run.matches, &run.nr, NULL);
-	if (!rc && (o.device || o.block))
-		rc = restrict_matches(cli->ctx, &run, &o);
+	if (cfg.nr_targets)
+		rc = lock_and_match(cli, &cfg, &run, &o);
 	if (rc)
 		goto out;
 	if (!run.nr) {
 		if (!cfg.nr_targets)
-			fprintf(stderr,
-				"memplug: apply: no target configured in %s\n",
-				cfg.path);
+			text_line(stderr,
+				  "memplug: apply: no target configured in %s",
+				  cfg.path);
 		rc = print_nothing(&o);
 		goto out;
 	}
@@ -253,5 +311,6 @@ out:
 	free(run.opts);
 	free(run.matches);
 	config_release(&cfg);
+	memplug_unlock(cli->ctx);
 	return rc;
 }

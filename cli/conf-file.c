@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,20 +13,66 @@
 #include "conf.h"
 #include "conf-file.h"
 #include "memplug.h"
+#include "text.h"
 
+/* file names and values are anyone's bytes: cleaned for the terminal */
 int config_error(const char *path, unsigned int line, const char *fmt, ...)
 {
+	char *msg = NULL;
 	va_list args;
 
-	if (line)
-		fprintf(stderr, "memplug: %s:%u: ", path, line);
-	else
-		fprintf(stderr, "memplug: %s: ", path);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	if (vasprintf(&msg, fmt, args) < 0)
+		msg = NULL;
 	va_end(args);
-	fputc('\n', stderr);
+	if (line)
+		text_line(stderr, "memplug: %s:%u: %s", path, line,
+			  msg ? msg : "out of memory");
+	else
+		text_line(stderr, "memplug: %s: %s", path,
+			  msg ? msg : "out of memory");
+	free(msg);
 	return EXIT_USAGE;
+}
+
+/*
+ * sudo's rules for sudoers and its includedir: memplug runs as root from
+ * udev and does what these files say, so only root may be able to change
+ * them.  The file, and the directory that holds it (a conf.d symlink
+ * followed), are owned by root (or by the user running memplug, who gains
+ * nothing) and writable by no one else: not by others, a sticky bit
+ * notwithstanding, and by the group only when it is root's.  @dir is NULL
+ * for the file itself.  Errors name the file, and where a symlink led.
+ */
+static int check_trust(const struct config_file *cf, const struct stat *st,
+		       const char *dir)
+{
+	char shown[2 * PATH_MAX + 8], who[PATH_MAX + 32];
+
+	if (cf->link)
+		snprintf(shown, sizeof(shown), "%s -> %s", cf->path, cf->real);
+	else
+		snprintf(shown, sizeof(shown), "%s", cf->path);
+	who[0] = '\0';
+	if (dir)
+		snprintf(who, sizeof(who), "directory %s is ", dir);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return config_error(
+			shown, 0,
+			"%sowned by uid %u, not root: refusing to use it", who,
+			(unsigned int)st->st_uid);
+	if (st->st_mode & S_IWOTH)
+		return config_error(
+			shown, 0,
+			"%swritable by everyone%s, refusing to use it", who,
+			dir && (st->st_mode & S_ISVTX) ? " (sticky or not)" :
+							 "");
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
+		return config_error(
+			shown, 0,
+			"%swritable by group %u, not root: refusing to use it",
+			who, (unsigned int)st->st_gid);
+	return 0;
 }
 
 static int read_bounded(struct config_file *cf, int fd)
@@ -33,15 +80,16 @@ static int read_bounded(struct config_file *cf, int fd)
 	struct stat st;
 	size_t len = 0;
 	ssize_t n;
+	int rc;
 
 	if (fstat(fd, &st) < 0)
 		return config_error(cf->path, 0, "cannot stat: %s",
 				    strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return config_error(cf->path, 0, "not a regular file");
-	if (st.st_mode & S_IWOTH)
-		return config_error(cf->path, 0,
-				    "writable by everyone, refusing to use it");
+	rc = check_trust(cf, &st, NULL);
+	if (rc)
+		return rc;
 	if (st.st_size > CONFIG_MAX_FILE_SIZE)
 		return config_error(cf->path, 0, "larger than %d bytes",
 				    CONFIG_MAX_FILE_SIZE);
@@ -90,39 +138,72 @@ static char *lower_dup(const char *start, const char *end)
 	return s;
 }
 
+/* iniparser's name of a section (@key NULL) or of a key: "section:key" */
+static char *entry_name(const char *section, const char *key)
+{
+	char *entry;
+
+	if (!key)
+		return strdup(section);
+	if (asprintf(&entry, "%s:%s", section, key) < 0)
+		return NULL;
+	return entry;
+}
+
+/* takes @key; @section is copied for a header, shared by its keys */
 static int add_line(struct config_file *cf, const char *section, char *key,
 		    unsigned int line)
 {
+	char *entry = entry_name(section, key);
 	struct config_line *l;
-	unsigned int i;
+	unsigned int first;
+	int rc = 0;
 
-	for (i = 0; i < cf->nr_lines; i++) {
-		l = &cf->lines[i];
-		if (strcmp(l->section, section))
-			continue;
-		if (!key && !l->key)
-			return config_error(
-				cf->path, line,
-				"duplicate section [%s] (first at line %u)",
-				section, l->line);
-		if (key && l->key && !strcmp(l->key, key))
-			return config_error(
+	if (!entry) {
+		free(key);
+		return config_error(cf->path, line, "out of memory");
+	}
+	if (strmap_get(&cf->index, entry, &first)) {
+		if (key)
+			rc = config_error(
 				cf->path, line,
 				"duplicate key '%s' in [%s] (first at line %u)",
-				key, section, l->line);
+				key, section, cf->lines[first].line);
+		else
+			rc = config_error(
+				cf->path, line,
+				"duplicate section [%s] (first at line %u)",
+				section, cf->lines[first].line);
+		goto out;
 	}
-	l = reallocarray(cf->lines, cf->nr_lines + 1, sizeof(*l));
-	if (!l)
-		return config_error(cf->path, line, "out of memory");
-	cf->lines = l;
+	if (cf->nr_lines == cf->cap_lines) {
+		unsigned int cap = cf->cap_lines ? cf->cap_lines * 2 : 64;
+
+		l = reallocarray(cf->lines, cap, sizeof(*l));
+		if (!l)
+			goto oom;
+		cf->lines = l;
+		cf->cap_lines = cap;
+	}
 	l = &cf->lines[cf->nr_lines];
-	l->section = strdup(section);
-	l->key = key;
+	memset(l, 0, sizeof(*l));
+	l->section = key ? section : strdup(section);
 	l->line = line;
-	if (!l->section)
-		return config_error(cf->path, line, "out of memory");
+	if (!l->section || strmap_add(&cf->index, entry, cf->nr_lines)) {
+		if (!key)
+			free((char *)l->section);
+		goto oom;
+	}
+	l->key = key;
+	key = NULL;
 	cf->nr_lines++;
-	return 0;
+	goto out;
+oom:
+	rc = config_error(cf->path, line, "out of memory");
+out:
+	free(key);
+	free(entry);
+	return rc;
 }
 
 static bool valid_key_name(const char *key)
@@ -160,12 +241,17 @@ static int prescan(struct config_file *cf)
 						    "control character 0x%02x",
 						    (unsigned char)*c);
 		trim(&start, &end);
-		if (start == end || *start == '#' || *start == ';')
-			continue;
-		if (end[-1] == '\\')
+		/*
+		 * iniparser joins the next line to any line that ends in a
+		 * backslash before it looks for comments: a comment ending in
+		 * one would swallow the line after it.
+		 */
+		if (start != end && end[-1] == '\\')
 			return config_error(
 				cf->path, line,
-				"continuation lines are not supported");
+				"line ends in '\\': continuation lines are not supported (not even in comments)");
+		if (start == end || *start == '#' || *start == ';')
+			continue;
 		if (*start == '[') {
 			if (end[-1] != ']')
 				return config_error(
@@ -217,27 +303,73 @@ static int prescan(struct config_file *cf)
 			return rc;
 		}
 		rc = add_line(cf, section, name, line);
-		if (rc) {
-			free(name);
+		if (rc)
 			return rc;
-		}
 	}
 	return 0;
 }
 
+/*
+ * Opens @cf->path in its real directory (symlinks followed) after checking
+ * that directory, so that the directory checked is the one the file is
+ * read from.  Returns the fd, or -1 with *@rc set: -ENOENT, or EXIT_USAGE
+ * after the error.
+ */
+static int open_trusted(struct config_file *cf, int *rc)
+{
+	char *dir, *slash;
+	struct stat st;
+	int dfd, fd = -1;
+
+	cf->real = realpath(cf->path, NULL);
+	if (!cf->real) {
+		*rc = errno == ENOENT ?
+			      -ENOENT :
+			      config_error(cf->path, 0, "cannot open: %s",
+					   strerror(errno));
+		return -1;
+	}
+	cf->link = !lstat(cf->path, &st) && S_ISLNK(st.st_mode);
+	dir = strdup(cf->real);
+	if (!dir) {
+		*rc = config_error(cf->path, 0, "out of memory");
+		return -1;
+	}
+	slash = strrchr(dir, '/');
+	slash[slash == dir] = '\0'; /* "/x" is in "/" */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &st) < 0) {
+		*rc = config_error(cf->path, 0, "cannot open directory %s: %s",
+				   dir, strerror(errno));
+		goto out;
+	}
+	*rc = check_trust(cf, &st, dir);
+	if (*rc)
+		goto out;
+	/* O_NONBLOCK: a FIFO in place of the file must not hang memplug */
+	fd = openat(dfd, strrchr(cf->real, '/') + 1,
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		*rc = errno == ENOENT ?
+			      -ENOENT :
+			      config_error(cf->path, 0, "cannot open: %s",
+					   strerror(errno));
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
+	return fd;
+}
+
 int config_file_read(struct config_file *cf, const char *path)
 {
-	int fd, rc;
+	int fd, rc = 0;
 
 	memset(cf, 0, sizeof(*cf));
 	cf->path = path;
-	/* O_NONBLOCK: a FIFO in place of the file must not hang memplug */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 && errno == ENOENT)
-		return -ENOENT;
+	fd = open_trusted(cf, &rc);
 	if (fd < 0)
-		return config_error(path, 0, "cannot open: %s",
-				    strerror(errno));
+		return rc;
 	rc = read_bounded(cf, fd);
 	close(fd);
 	if (!rc)
@@ -250,28 +382,34 @@ void config_file_release(struct config_file *cf)
 	unsigned int i;
 
 	for (i = 0; i < cf->nr_lines; i++) {
-		free(cf->lines[i].section);
+		if (!cf->lines[i].key)
+			free((char *)cf->lines[i].section);
 		free(cf->lines[i].key);
 	}
 	free(cf->lines);
+	strmap_release(&cf->index);
+	free(cf->real);
 	free(cf->buf);
 	memset(cf, 0, sizeof(*cf));
+}
+
+struct config_line *config_file_find(const struct config_file *cf,
+				     const char *entry)
+{
+	unsigned int i;
+
+	return strmap_get(&cf->index, entry, &i) ? &cf->lines[i] : NULL;
 }
 
 unsigned int config_file_line(const struct config_file *cf, const char *section,
 			      const char *key)
 {
-	unsigned int i;
+	const struct config_line *l;
+	char *entry = entry_name(section, key);
 
-	for (i = 0; i < cf->nr_lines; i++) {
-		const struct config_line *l = &cf->lines[i];
-
-		if (strcmp(l->section, section))
-			continue;
-		if (!key && !l->key)
-			return l->line;
-		if (key && l->key && !strcmp(key, l->key))
-			return l->line;
-	}
-	return 0;
+	if (!entry)
+		return 0;
+	l = config_file_find(cf, entry);
+	free(entry);
+	return l ? l->line : 0;
 }

@@ -7,6 +7,7 @@
 #include "conf-file.h"
 #include "conf-match.h"
 #include "memplug.h"
+#include "text.h"
 
 void conf_where(const struct config_target *t, char *buf, size_t len)
 {
@@ -129,6 +130,23 @@ namespace_not_devdax(struct memplug_ctx *ctx, const struct config_target *t)
 	return NULL;
 }
 
+bool conf_match_holds(struct memplug_ctx *ctx, const struct config_target *t,
+		      const char *device)
+{
+	struct memplug_source *src;
+	unsigned int n = 0;
+	bool named = false;
+
+	memplug_source_foreach(ctx, src) {
+		if (memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX ||
+		    !source_matches(ctx, t, src))
+			continue;
+		n++;
+		named |= !strcmp(memplug_source_get_name(src), device);
+	}
+	return n == 1 && named;
+}
+
 static void note(struct json_object *notes, const struct config_target *t,
 		 const char *what)
 {
@@ -138,7 +156,7 @@ static void note(struct json_object *notes, const struct config_target *t,
 	config_identity(t, id, sizeof(id));
 	snprintf(msg, sizeof(msg), "%s: [%s] (%s) %s", where, t->section, id,
 		 what);
-	fprintf(stderr, "memplug: %s\n", msg);
+	text_line(stderr, "memplug: %s", msg);
 	if (notes)
 		json_object_array_add(notes, json_object_new_string(msg));
 }

@@ -30,6 +30,10 @@ int conf_match_all(struct memplug_ctx *ctx, const struct config *cfg,
 		   struct conf_match **out, unsigned int *nr,
 		   struct json_object *notes);
 
+/* does section @t name dax device @device, and only it, in the model now? */
+bool conf_match_holds(struct memplug_ctx *ctx, const struct config_target *t,
+		      const char *device);
+
 /* "FILE:LINE" of a section */
 void conf_where(const struct config_target *t, char *buf, size_t len);
 

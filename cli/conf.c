@@ -17,6 +17,8 @@
 #include "conf.h"
 #include "conf-file.h"
 #include "memplug.h"
+#include "strmap.h"
+#include "text.h"
 
 static const char *const kind_names[] = {
 	[CONFIG_NAMESPACE] = "namespace",
@@ -80,32 +82,46 @@ static int bad_value(const struct where *w, const char *want)
 			    w->key, w->section, want);
 }
 
-static int parse_u64(const struct where *w, uint64_t *val)
+#define WANT_NUMBER "a number (0x... or decimal, no leading zero)"
+
+/*
+ * "0x" and hex digits, or decimal digits without a leading zero: never
+ * octal, as strtoull's base 0 would read "010", never signs or spaces.
+ */
+static bool parse_number(const char *s, uint64_t *val)
 {
-	const char *s = w->value;
+	int base = 10;
 	char *end;
 
-	/* strtoull accepts signs and white space: refuse them first */
-	if (!isdigit((unsigned char)s[0]))
-		return bad_value(w, "a number (0x... or decimal)");
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+		if (!*s || s[strspn(s, "0123456789abcdefABCDEF")])
+			return false;
+	} else if (!*s || s[strspn(s, "0123456789")] || (s[0] == '0' && s[1])) {
+		return false;
+	}
 	errno = 0;
-	*val = strtoull(s, &end, 0);
-	if (errno || *end)
-		return bad_value(w, "a number (0x... or decimal)");
+	*val = strtoull(s, &end, base);
+	return !errno && !*end;
+}
+
+static int parse_u64(const struct where *w, uint64_t *val)
+{
+	if (!parse_number(w->value, val))
+		return bad_value(w, WANT_NUMBER);
 	return 0;
 }
 
 static int parse_long(const struct where *w, long min, long max, long *val)
 {
-	char want[64], *end;
-	unsigned long long v;
+	char want[96];
+	uint64_t v;
 
-	snprintf(want, sizeof(want), "a whole number from %ld to %ld", min,
-		 max);
-	errno = 0;
-	v = strtoull(w->value, &end, 10);
-	if (!isdigit((unsigned char)w->value[0]) || errno || *end ||
-	    v < (unsigned long long)min || v > (unsigned long long)max)
+	snprintf(want, sizeof(want),
+		 "a whole number from %ld to %ld, no leading zero", min, max);
+	if (!parse_number(w->value, &v) || w->value[1] == 'x' ||
+	    w->value[1] == 'X' || v < (uint64_t)min || v > (uint64_t)max)
 		return bad_value(w, want);
 	*val = (long)v;
 	return 0;
@@ -431,9 +447,9 @@ static int check_target(struct config *cfg, const struct config_file *cf,
 
 /* one section of one file into @t, or into cfg->defaults */
 static int parse_section(struct config *cfg, const struct config_file *cf,
-			 dictionary *d, const char *section,
-			 bool *seen_defaults)
+			 unsigned int header, bool *seen_defaults)
 {
+	const char *section = cf->lines[header].section;
 	struct config_target *t = NULL;
 	struct config_settings *s;
 	const char *label;
@@ -451,10 +467,17 @@ static int parse_section(struct config *cfg, const struct config_file *cf,
 		*seen_defaults = true;
 		s = &cfg->defaults;
 	} else {
-		t = reallocarray(cfg->targets, cfg->nr_targets + 1, sizeof(*t));
-		if (!t)
-			return config_error(cf->path, 0, "out of memory");
-		cfg->targets = t;
+		if (cfg->nr_targets == cfg->cap_targets) {
+			unsigned int cap =
+				cfg->cap_targets ? cfg->cap_targets * 2 : 16;
+
+			t = reallocarray(cfg->targets, cap, sizeof(*t));
+			if (!t)
+				return config_error(cf->path, 0,
+						    "out of memory");
+			cfg->targets = t;
+			cfg->cap_targets = cap;
+		}
 		t = &cfg->targets[cfg->nr_targets++];
 		memset(t, 0, sizeof(*t));
 		t->section = strdup(section);
@@ -468,20 +491,13 @@ static int parse_section(struct config *cfg, const struct config_file *cf,
 		s = &t->settings;
 	}
 
-	for (i = 0; i < cf->nr_lines; i++) {
+	/* its keys follow the header, up to the next section */
+	for (i = header + 1; i < cf->nr_lines && cf->lines[i].key; i++) {
 		const struct config_line *l = &cf->lines[i];
-		char entry[CONFIG_MAX_LINE * 2 + 2];
 		struct where w = { cf, section, l->key, NULL };
 		bool known = false;
 
-		if (!l->key || strcmp(l->section, section))
-			continue;
-		snprintf(entry, sizeof(entry), "%s:%s", section, l->key);
-		w.value = iniparser_getstring(d, entry, NULL);
-		if (!w.value)
-			return config_error(cf->path, l->line,
-					    "iniparser did not read key '%s'",
-					    l->key);
+		w.value = l->value;
 		if (t && t->kind == CONFIG_DAXCTL) {
 			rc = parse_daxctl(&w, t, &known);
 			if (!rc && !known)
@@ -552,13 +568,59 @@ out:
 	return d;
 }
 
+/*
+ * The pre-scan and iniparser must have read the same file: every section
+ * and key iniparser holds is one the pre-scan found on a line of its own,
+ * and every one the pre-scan found is in iniparser's dictionary.  Values
+ * are iniparser's (it unquotes them and drops inline comments).
+ */
+static int check_agreement(struct config_file *cf, const dictionary *d)
+{
+	unsigned int i, seen = 0;
+	ssize_t j;
+
+	for (j = 0; j < d->size; j++) {
+		const char *entry = d->key[j];
+		struct config_line *l;
+
+		if (!entry)
+			continue;
+		l = config_file_find(cf, entry);
+		if (!l || l->seen)
+			return config_error(
+				cf->path, 0,
+				"iniparser reads %s [%s] that is not on a line of its own",
+				strchr(entry, ':') ? "a key" : "a section",
+				entry);
+		l->seen = true;
+		l->value = d->val[j] ? d->val[j] : "";
+		seen++;
+	}
+	for (i = 0; i < cf->nr_lines && seen != cf->nr_lines; i++) {
+		const struct config_line *l = &cf->lines[i];
+
+		if (l->seen)
+			continue;
+		if (l->key)
+			return config_error(
+				cf->path, l->line,
+				"iniparser does not read key '%s' in [%s] here",
+				l->key, l->section);
+		return config_error(cf->path, l->line,
+				    "iniparser does not read section [%s] here",
+				    l->section);
+	}
+	return 0;
+}
+
 static int load_file(struct config *cfg, const char *path, bool optional,
 		     bool *seen_defaults)
 {
 	struct config_file cf;
 	dictionary *d;
 	char **files;
-	int rc, i, nsec;
+	unsigned int i;
+	int rc;
 
 	if (cfg->nr_files >= CONFIG_MAX_FILES)
 		return config_error(path, 0, "more than %d configuration files",
@@ -594,19 +656,10 @@ static int load_file(struct config *cfg, const char *path, bool optional,
 		captured_error = NULL;
 		goto out;
 	}
-	nsec = iniparser_getnsec(d);
-	for (i = 0; i < nsec && !rc; i++) {
-		const char *section = iniparser_getsecname(d, i);
-
-		if (!section || !config_file_line(&cf, section, NULL)) {
-			rc = config_error(
-				cf.path, 0,
-				"iniparser found a section [%s] that is not in the file",
-				section ? section : "?");
-			break;
-		}
-		rc = parse_section(cfg, &cf, d, section, seen_defaults);
-	}
+	rc = check_agreement(&cf, d);
+	for (i = 0; i < cf.nr_lines && !rc; i++)
+		if (!cf.lines[i].key)
+			rc = parse_section(cfg, &cf, i, seen_defaults);
 	iniparser_freedict(d);
 out:
 	config_file_release(&cf);
@@ -719,21 +772,68 @@ static void merge_defaults(struct config_settings *s,
 		s->timeout_s = d->timeout_s;
 }
 
-static int finish(struct config *cfg)
+/* room for "s " and 16 serial numbers of up to 16 hex digits and a comma */
+#define IDENTITY_KEY_MAX (CONFIG_MAX_SERIALS * 17 + 8)
+
+/*
+ * The strings under which two targets that same_identity() pairs meet: a
+ * region is filed under its hpa and under its memdevs, so one lookup per
+ * key finds every section it may clash with.
+ */
+static unsigned int identity_keys(const struct config_target *t,
+				  char keys[2][IDENTITY_KEY_MAX])
 {
-	unsigned int i, j;
+	unsigned int n = 0, i;
+	int len;
 
-	for (i = 0; i < cfg->nr_targets; i++) {
-		struct config_target *t = &cfg->targets[i];
+	switch (t->kind) {
+	case CONFIG_NAMESPACE:
+	case CONFIG_DAXCTL:
+		snprintf(keys[n++], IDENTITY_KEY_MAX, "u %s", t->uuid);
+		break;
+	case CONFIG_REGION:
+		if (t->has_hpa)
+			snprintf(keys[n++], IDENTITY_KEY_MAX, "h %" PRIx64,
+				 t->hpa);
+		if (t->nr_serials) {
+			len = snprintf(keys[n], IDENTITY_KEY_MAX, "s");
+			for (i = 0; i < t->nr_serials; i++)
+				len += snprintf(keys[n] + len,
+						IDENTITY_KEY_MAX - (size_t)len,
+						" %" PRIx64, t->serials[i]);
+			n++;
+		}
+		break;
+	case CONFIG_DAX:
+		snprintf(keys[n++], IDENTITY_KEY_MAX, "r %" PRIx64,
+			 t->resource);
+		break;
+	case CONFIG_DEVICE:
+		snprintf(keys[n++], IDENTITY_KEY_MAX, "d %s", t->device);
+		break;
+	}
+	return n;
+}
 
-		for (j = 0; j < i; j++) {
-			struct config_target *o = &cfg->targets[j];
+/* a section name or an identity that an earlier section has already */
+static int check_unique(struct config *cfg, unsigned int i,
+			struct strmap *sections, struct strmap *ids)
+{
+	const struct config_target *t = &cfg->targets[i], *o;
+	char keys[2][IDENTITY_KEY_MAX];
+	unsigned int n, k, j;
+	size_t pos;
 
-			if (!strcmp(t->section, o->section))
-				return config_error(
-					t->file, t->line,
-					"duplicate section [%s] (first at %s:%u)",
-					t->section, o->file, o->line);
+	if (strmap_get(sections, t->section, &j)) {
+		o = &cfg->targets[j];
+		return config_error(t->file, t->line,
+				    "duplicate section [%s] (first at %s:%u)",
+				    t->section, o->file, o->line);
+	}
+	n = identity_keys(t, keys);
+	for (k = 0; k < n; k++) {
+		for (pos = 0; strmap_next(ids, keys[k], &pos, &j);) {
+			o = &cfg->targets[j];
 			if (same_identity(t, o))
 				return config_error(
 					t->file, t->line,
@@ -741,9 +841,29 @@ static int finish(struct config *cfg)
 					t->section, o->section, o->file,
 					o->line);
 		}
-		merge_defaults(&t->settings, &cfg->defaults);
 	}
+	if (strmap_add(sections, t->section, i))
+		return config_error(t->file, t->line, "out of memory");
+	for (k = 0; k < n; k++)
+		if (strmap_add(ids, keys[k], i))
+			return config_error(t->file, t->line, "out of memory");
 	return 0;
+}
+
+/* duplicates across all files, in linear time; then [defaults] merged */
+static int finish(struct config *cfg)
+{
+	struct strmap sections = { 0 }, ids = { 0 };
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < cfg->nr_targets && !rc; i++) {
+		rc = check_unique(cfg, i, &sections, &ids);
+		merge_defaults(&cfg->targets[i].settings, &cfg->defaults);
+	}
+	strmap_release(&sections);
+	strmap_release(&ids);
+	return rc;
 }
 
 int config_load(struct config *cfg, const char *path, const char *sysconfdir)
@@ -787,10 +907,10 @@ int config_load(struct config *cfg, const char *path, const char *sysconfdir)
 		size_t i, n = json_object_array_length(cfg->warnings);
 
 		for (i = 0; i < n; i++)
-			fprintf(stderr, "memplug: warning: %s\n",
-				json_object_get_string(
-					json_object_array_get_idx(cfg->warnings,
-								  i)));
+			text_line(stderr, "memplug: warning: %s",
+				  json_object_get_string(
+					  json_object_array_get_idx(
+						  cfg->warnings, i)));
 	}
 	return rc;
 }

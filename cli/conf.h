@@ -81,7 +81,7 @@ struct config {
 	const char *path; /* what was searched: a file or a directory */
 	struct config_settings defaults;
 	struct config_target *targets;
-	unsigned int nr_targets;
+	unsigned int nr_targets, cap_targets;
 	struct json_object *warnings; /* array of strings */
 };
 

@@ -10,6 +10,7 @@ FILE:LINE and no file of the tree written.  Trees have no kernel behind
 them: block state changes are proven in the VM (tests/vm/scenarios/
 provision-*.sh); here --dry-run plans and the files written are checked.
 """
+import fcntl
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +34,7 @@ try:  # Debian's python3-jsonschema: apply's JSON against its schema
 except ImportError:
     VALIDATOR = None
 INFO_UUID = "4c1f3a4a-5b8a-4c38-9b0e-6b1c8a1f2d3e"
+UUID_OTHER = "11111111-2222-4333-8444-555555555555"
 
 
 def offline_dax_vm():
@@ -163,6 +166,19 @@ class Apply(unittest.TestCase):
         self.assertIn("no section matches dax0.0", err)
         self.assertEqual(self.tree_digest(self.vm), before)
 
+    def test_device_name_is_cleaned_on_stderr(self):
+        # --device=NAME comes from udev's %k or a user: '?' on the terminal
+        c = self.conf("[dax other]\nresource = 0x900000000\n")
+        p = subprocess.run([MEMPLUG, "--sysfs-root", self.vm, "apply",
+                            "--config=" + c, "--dry-run",
+                            b"--device=dax0.0\x1b]2;x\x07\xc2\x9b\xff"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"no section matches dax0.0?]2;x???\n", p.stderr)
+        self.assertFalse(re.search(rb"[\x00-\x09\x0b-\x1f\x7f-\xff]",
+                                   p.stderr), p.stderr)
+
     def test_device_selects_one_section(self):
         cxl = st.build("cxl-host").write(os.path.join(self.tmp, "cxl"))
         c = self.conf("[region a]\nhpa = 0x4000000000\n[region b]\nhpa = 0x6000000000\n")
@@ -173,6 +189,59 @@ class Apply(unittest.TestCase):
         rc, out, err = self.run_mp(cxl, "apply", "--config=" + c, "--dry-run",
                                    "--device=region0")
         self.assertEqual([t["section"] for t in out["targets"]], ["region a"])
+
+    # ---- the lock: sections are matched while memplug holds it
+    def apply_while_locked(self, root, conf, change):
+        """apply --device=dax0.0 --wait=30 while another memplug holds the
+        lock; change() runs while it waits, then the lock is released"""
+        d = os.path.join(root, "run", "memplug")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            e = dict(os.environ)
+            e.pop("MEMPLUG_CONFIG", None)
+            p = subprocess.Popen([MEMPLUG, "--sysfs-root", root, "apply",
+                                  "--config=" + conf, "--device=dax0.0",
+                                  "--wait=30"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=e,
+                                 universal_newlines=True)
+            time.sleep(1.5)  # it has read the tree and waits for the lock
+            self.assertIsNone(p.poll())
+            change()
+        out, err = p.communicate(timeout=60)
+        j = json.loads(out) if out.strip() else None
+        if j is not None and VALIDATOR:
+            errors = list(VALIDATOR.iter_errors(j))
+            self.assertFalse(errors, [e.message for e in errors])
+        return p.returncode, j, err
+
+    def test_identity_changed_while_waiting_for_the_lock(self):
+        # the uuid behind dax0.0 is rewritten while apply waits: the section
+        # no longer names it, and its settings must not be applied to it
+        c = self.conf("[namespace pmem]\nuuid = %s\nzone = normal\n" % st.NS_UUID)
+        uuid = os.path.join(self.vm, "sys/bus/nd/devices/namespace0.0/uuid")
+
+        def change():
+            with open(uuid, "w") as f:
+                f.write("%s\n" % UUID_OTHER)
+        rc, out, err = self.apply_while_locked(self.vm, c, change)
+        self.assertEqual((rc, out["targets"]), (0, []), err)
+        self.assertIn("matches no device present: skipped", err)
+
+    def test_device_gone_while_waiting_for_the_lock(self):
+        # dax0.0 goes away while apply waits: skipped, as documented, exit 0
+        c = self.conf("[dax d]\nresource = 0x102000000\n")
+
+        def change():
+            link = os.path.join(self.vm, "sys/bus/dax/devices/dax0.0")
+            shutil.rmtree(os.path.realpath(link))
+            for d, _, files in os.walk(os.path.join(self.vm, "sys/bus/dax")):
+                if "dax0.0" in files or os.path.islink(os.path.join(d, "dax0.0")):
+                    os.unlink(os.path.join(d, "dax0.0"))
+        rc, out, err = self.apply_while_locked(self.vm, c, change)
+        self.assertEqual((rc, out["targets"]), (0, []), err)
+        self.assertRegex(err, re.escape(c) + ":1: .*matches no device "
+                         "present: skipped")
 
     # ---- errors and refusals: nothing written
     def test_two_sections_one_device_changes_nothing(self):

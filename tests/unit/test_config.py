@@ -29,7 +29,10 @@ class Config(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="memplug-config-")
         self.etc = os.path.join(self.tmp, "etc")
+        # memplug trusts files only in directories no one else may write
         os.makedirs(os.path.join(self.etc, "memplug.conf.d"))
+        os.chmod(self.etc, 0o755)
+        os.chmod(os.path.join(self.etc, "memplug.conf.d"), 0o755)
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -60,14 +63,15 @@ class Config(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         return json.loads(out), err
 
-    def error(self, path, line, pattern, **kw):
+    def error(self, path, line, pattern, escape=True, **kw):
         """exit 2, nothing on stdout, one line 'memplug: PATH[:LINE]: ...'"""
         rc, out, err = self.run_show(**kw)
         self.assertEqual(rc, 2, "stdout=%r stderr=%r" % (out, err))
         self.assertEqual(out, "")
         lines = err.splitlines()
         self.assertEqual(len(lines), 1, err)
-        where = re.escape(path) + (":%d" % line if line else "")
+        where = (re.escape(path) if escape else path) + \
+            (":%d" % line if line else "")
         self.assertRegex(lines[0], "^memplug: " + where + ": " + pattern)
         return lines[0]
 
@@ -171,7 +175,8 @@ class Config(unittest.TestCase):
         out, _ = self.ok(config=other)
         self.assertEqual([t["section"] for t in out["targets"]], ["dax other"])
         d = os.path.join(self.tmp, "confdir")
-        os.mkdir(d)
+        os.mkdir(d, 0o755)
+        os.chmod(d, 0o755)
         with open(os.path.join(d, "b.conf"), "w") as f:
             f.write("[dax b]\nresource = 4\n")
         with open(os.path.join(d, "a.conf"), "w") as f:
@@ -306,7 +311,7 @@ class Config(unittest.TestCase):
             ("[dax a:b]\n", 1, "section name with"),
             ("[dax a]\n = 1\n", 2, "key without a name"),
             ("[dax a]\nre/source = 1\n", 2, "bad key name"),
-            ("[dax a]\nresource = 1 \\\n  2\n", 2, "continuation lines"),
+            ("[dax a]\nresource = 1 \\\n  2\n", 2, "line ends in .*continuation lines"),
             ("[dax a]\nresource = 1\x1b\n", 2, "control character 0x1b"),
             ("[dax a]\nresource = 1\n# %s\n" % ("x" * 1001), 3,
              "line longer than 1000"),
@@ -333,6 +338,62 @@ class Config(unittest.TestCase):
         out, _ = self.ok()
         self.assertEqual(out["targets"][0]["zone"], "normal")
 
+    def test_backslash_line_end_is_refused(self):
+        # iniparser joins the next line to any line ending in '\' (after
+        # trailing white space), comment or not: "[dax b]" would vanish
+        # into the comment and its key land in [dax a]
+        for comment in ("# note \\", "; note\\", "#\\  \t", "  # x \\"):
+            with self.subTest(comment=comment):
+                p = self.conf("[dax a]\nresource = 1\n%s\n[dax b]\n"
+                              "resource = 2\n" % comment)
+                self.error(p, 3, "line ends in '\\\\'")
+        # a backslash inside a line is only a byte
+        self.conf("# a \\ b\n[dax a]\nresource = 1 ; x \\ y\n")
+        out, _ = self.ok()
+        self.assertEqual([t["section"] for t in out["targets"]], ["dax a"])
+
+    def test_numbers_are_hex_or_decimal(self):
+        good = [("0x0100000000", "0x100000000"), ("0X1f", "0x1f"),
+                ("4294967296", "0x100000000"), ("0", "0"),
+                ("0x0", "0"), ("18446744073709551615", "0xffffffffffffffff")]
+        for text, want in good:
+            with self.subTest(text=text):
+                self.conf("[dax a]\nresource = %s\n" % text)
+                out, _ = self.ok()
+                self.assertEqual(out["targets"][0]["match"]["resource"], want)
+        bad = ["0100000000", "00", "010", "08", "0x", "0x+1", "0x 1", "0x-1",
+               "0b1", "1_000", "18446744073709551616",
+               "0x10000000000000000", "1e3", "+1"]
+        for text in bad:
+            with self.subTest(text=text):
+                p = self.conf("[dax a]\nresource = %s\n" % text)
+                self.error(p, 2, "bad value '.*' for resource in \\[dax a\\]: "
+                           "want a number \\(0x... or decimal")
+        p = self.conf("[region a]\nmemdevs = 010, 8\n")
+        self.error(p, 2, "bad value '010' for memdevs")
+        self.conf("[region a]\nmemdevs = 10, 8, 0x10\n")
+        out, _ = self.ok()
+        self.assertEqual(out["targets"][0]["match"]["memdevs"],
+                         ["0x8", "0xa", "0x10"])
+        for key, text in (("timeout", "030"), ("target_node", "01")):
+            with self.subTest(key=key):
+                p = self.conf("[dax a]\nresource = 1\n%s = %s\n" % (key, text))
+                self.error(p, 3, "bad value '%s' for %s" % (text, key))
+
+    def test_error_text_is_cleaned_for_the_terminal(self):
+        # file names and values reach stderr as '?', never as escapes
+        name = b"memplug.conf.d/a\x1b[2J\xff.conf"
+        path = os.path.join(self.etc.encode(), name)
+        with open(path, "wb") as f:
+            f.write(b"[dax a]\nresource = 1\nzone = \xc2\x9b31m\xff\n")
+        p = subprocess.run([PROG, self.etc], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        err = p.stderr
+        self.assertEqual(err.count(b"\n"), 1, err)
+        self.assertFalse(re.search(rb"[\x00-\x09\x0b-\x1f\x7f-\xff]", err), err)
+        self.assertIn(b"/a?[2J?.conf:3: bad value '?31m?' for zone", err)
+
     # ---- errors about the file itself (no line)
     def test_nul_byte(self):
         p = self.conf("[dax a]\nresource = 1\n\0\n")
@@ -345,6 +406,70 @@ class Config(unittest.TestCase):
     def test_world_writable(self):
         p = self.write("memplug.conf", "[dax a]\nresource = 1\n", mode=0o646)
         self.error(p, 0, "writable by everyone")
+
+    # ---- who may change the files: sudo's rules for sudoers
+    def other_group(self):
+        """a group that is not root's, for the group-write cases"""
+        if os.getegid() != 0:
+            return os.getegid()
+        return 1234
+
+    def test_trust_file(self):
+        p = self.conf("[dax a]\nresource = 1\n")
+        if os.geteuid() == 0:
+            os.chown(p, 1234, 0)
+            self.error(p, 0, "owned by uid 1234, not root: refusing")
+            os.chown(p, 0, 1234)
+        os.chmod(p, 0o664)
+        self.error(p, 0, "writable by group %d, not root: refusing"
+                   % self.other_group())
+        if os.geteuid() == 0:
+            os.chown(p, 0, 0)  # group write is fine when it is root's
+            self.ok()
+
+    def test_trust_directory(self):
+        d = os.path.join(self.etc, "memplug.conf.d")
+        p = self.write("memplug.conf.d/a.conf", "[dax a]\nresource = 1\n")
+        for mode, why in ((0o777, "writable by everyone, refusing"),
+                          (0o1777, "writable by everyone \\(sticky or not\\)"),
+                          (0o775, "writable by group %d, not root"
+                           % self.other_group())):
+            with self.subTest(mode=oct(mode)):
+                if mode == 0o775 and os.geteuid() == 0:
+                    os.chown(d, 0, 1234)
+                os.chmod(d, mode)
+                self.error(p, 0, "directory %s is %s" % (re.escape(d), why))
+        os.chmod(d, 0o755)
+        if os.geteuid() == 0:
+            os.chown(d, 1234, 0)
+            self.error(p, 0, "directory %s is owned by uid 1234, not root"
+                       % re.escape(d))
+            os.chown(d, 0, 0)
+            os.chmod(d, 0o775)  # root's group may write
+            self.ok()
+
+    def test_trust_follows_a_symlink(self):
+        good = os.path.join(self.tmp, "good")
+        os.mkdir(good, 0o755)
+        os.chmod(good, 0o755)
+        with open(os.path.join(good, "x.conf"), "w") as f:
+            f.write("[dax a]\nresource = 1\n")
+        link = os.path.join(self.etc, "memplug.conf.d", "a.conf")
+        os.symlink(os.path.join(good, "x.conf"), link)
+        out, _ = self.ok()
+        self.assertEqual(out["files"], [link])
+        os.chmod(good, 0o1777)
+        self.error(re.escape(link) + " -> " + re.escape(good + "/x.conf"), 0,
+                   "directory %s is writable by everyone \\(sticky or not\\)"
+                   % re.escape(good), escape=False)
+
+    def test_config_directly_in_tmp_is_refused(self):
+        # /tmp is sticky and world-writable: anyone could have put it there
+        with tempfile.NamedTemporaryFile("w", dir="/tmp", suffix=".conf") as f:
+            f.write("[dax a]\nresource = 1\n")
+            f.flush()
+            self.error(f.name, 0, "directory /tmp is writable by everyone "
+                       "\\(sticky or not\\)", config=f.name)
 
     def test_not_a_regular_file(self):
         d = os.path.join(self.etc, "memplug.conf.d", "dir.conf")

@@ -457,7 +457,9 @@ elif [ -n "$build" ] && [ -x "$build/cli/memplug" ]; then
 		done
 fi
 echo "MEMPLUG_HAVE_BINARY=$have_memplug" >>"$ov/memplug/env"
-(cd "$ov" && find . -mindepth 1 | cpio -o -H newc --quiet | gzip -1) >"$work/overlay.cpio.gz"
+# root owns it all, as a package would install it: memplug refuses
+# configuration files (and their directories) that another user owns
+(cd "$ov" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$work/overlay.cpio.gz"
 cat "${bases[@]}" "$work/overlay.cpio.gz" >"$work/initrd.img"
 note "initrd ready, starting qemu"
 
