@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 # memplug(1) EXIT STATUS: fixed values
 EXIT_OK = 0
@@ -19,6 +20,15 @@ EXIT_REFUSED = 4
 
 # the JSON shape these modules read (memplug's "format_version")
 FORMAT_VERSION = 1
+
+# memplug's target grammar (cli/target.c, cli/block-list.c, memplug-online(1)):
+# kernel names with canonical decimal numbers, block lists, "all".  Anything
+# else, and above all anything memplug could read as an option, is refused
+# before memplug runs; targets also go after "--" on its command line.
+_NUM = r'(?:0|[1-9][0-9]{0,9})'
+_DEVICE = r'dax{0}\.{0}|namespace{0}\.{0}|region{0}'.format(_NUM)
+DEVICE_RE = re.compile(r'(?:{0})\Z'.format(_DEVICE))
+TARGET_RE = re.compile(r'(?:all|{0}|memory{1}(?:-(?:memory)?{1})?)\Z'.format(_DEVICE, _NUM))
 
 COMMON_ARGS = dict(
     sysfs_root=dict(type='path'),
@@ -34,6 +44,23 @@ def memplug_argv(module, command):
         argv.append('--sysfs-root=%s' % module.params['sysfs_root'])
     argv.append(command)
     return argv
+
+
+def check_targets(module, targets):
+    """Fail the task on the first target that is not a memplug target."""
+    for t in targets:
+        if not TARGET_RE.match(t):
+            module.fail_json(msg='targets: not a memplug target: %r (want daxX.Y, '
+                             'namespaceX.Y, regionN, memoryN, memoryN-M or all)' % t,
+                             changed=False)
+
+
+def check_device(module, name):
+    """Fail the task unless NAME is a dax device, namespace or region name."""
+    if not DEVICE_RE.match(name):
+        module.fail_json(msg='device: not a dax device, namespace or region '
+                         'name: %r (want daxX.Y, namespaceX.Y or regionN)' % name,
+                         changed=False)
 
 
 def run_memplug(module, argv):

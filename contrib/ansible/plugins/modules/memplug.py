@@ -54,6 +54,10 @@ options:
         C(regionZ), C(all) (every dax device), or for C(state) a block list
         such as C(memory33-47).
       - Processed one at a time, in the order given.
+      - Each must be one of these names, as the kernel spells them
+        (C(dax0.0), not C(dax00.0)); anything else, above all anything
+        that looks like an option, fails the task before memplug runs.
+        memplug gets the targets after C(--).
       - Required with C(mode) or C(state).
     type: list
     elements: str
@@ -263,18 +267,22 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
-    COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, first_error_line,
-    memplug_argv, run_memplug)
+    COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, check_targets,
+    first_error_line, memplug_argv, run_memplug)
 
 
 def build_argv(module):
+    """memplug's command line: options first, then "--" and the targets
+    (validated by check_targets), so that no target is read as an option."""
     p = module.params
     if p['config']:
         argv = memplug_argv(module, 'apply')
         argv.append('--config=%s' % p['config'])
-    elif p['mode']:
+        if module.check_mode:
+            argv.append('--dry-run')
+        return argv
+    if p['mode']:
         argv = memplug_argv(module, 'reconfigure')
-        argv.extend(p['targets'])
         argv.append('--mode=%s' % p['mode'])
         if p['memmap_on_memory'] is not None:
             argv.append('--memmap-on-memory' if p['memmap_on_memory']
@@ -285,11 +293,6 @@ def build_argv(module):
             argv.append('--parallel' if p['parallel'] else '--no-parallel')
     else:
         argv = memplug_argv(module, p['state'])
-        argv.extend(p['targets'])
-    if p['config']:
-        if module.check_mode:
-            argv.append('--dry-run')
-        return argv
     if p['zone'] and p['state'] != 'offline':
         argv.append('--zone=%s' % p['zone'])
     if p['order']:
@@ -302,6 +305,8 @@ def build_argv(module):
         argv.append('--force')
     if module.check_mode:
         argv.append('--dry-run')
+    argv.append('--')
+    argv.extend(p['targets'])
     return argv
 
 
@@ -377,6 +382,7 @@ def main():
     p = module.params
     if p['targets'] is not None and not p['targets']:
         module.fail_json(msg='targets: empty list')
+    check_targets(module, p['targets'] or [])
     if p['config']:
         given = [k for k in ('zone', 'memmap_on_memory', 'parallel', 'order',
                              'timeout', 'wait') if p[k] is not None]

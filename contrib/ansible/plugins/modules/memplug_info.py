@@ -48,7 +48,10 @@ options:
     type: bool
     default: false
   device:
-    description: Only this dax device, namespace or CXL region (C(--device)).
+    description:
+      - Only this dax device, namespace or CXL region (C(--device)),
+        C(daxX.Y), C(namespaceX.Y) or C(regionN); another name fails the
+        task before memplug runs.
     type: str
   node:
     description: Only this NUMA node (C(--node)).
@@ -144,7 +147,8 @@ cmd:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
-    COMMON_ARGS, EXIT_OK, first_error_line, memplug_argv, run_memplug)
+    COMMON_ARGS, EXIT_OK, check_device, first_error_line, memplug_argv,
+    run_memplug)
 
 
 def main():
@@ -159,6 +163,8 @@ def main():
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     p = module.params
+    if p['device'] is not None:
+        check_device(module, p['device'])
     argv = memplug_argv(module, 'list')
     if p['devices']:
         argv.append('--devices')
