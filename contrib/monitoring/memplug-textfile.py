@@ -36,6 +36,15 @@ give MemTotal and zone pages, so they are not repeated here):
   memplug_source_memmap_info{source,location,basis} 1: where it lives (self = on
                                                the memory itself, node:N = RAM of node N)
                                                and whether predicted or observed
+  memplug_source_state{source,state}           the kernel's state of a dax device
+                                               (daxX.Y/state): 1 for the state it is in,
+                                               0 for each other one ("unknown" for a state
+                                               this exporter does not know); no series
+                                               where the kernel has no such file
+  memplug_warnings{code}                       warnings of memplug list per code (kebab-case;
+                                               "unspecified" for a warning without a code
+                                               from an older memplug, "other" past 32
+                                               codes, "invalid" for a malformed one)
 
 On failure, only build_info, list_success 0 and the last success timestamp
 of the previous file are written: never a stale success.  A failure is
@@ -73,6 +82,10 @@ SOURCE_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
                              "Documentation", "schema", "list.json")
 MAX_OUTPUT = 256 << 20    # bytes of memplug list output decoded, at most
 STALE_TEMP = 600          # seconds after which a leftover temp file is removed
+# the kernel's states of a dax device (Linux 7.3's daxX.Y/state)
+DAX_STATES = ("unplugged", "offline", "online", "online_kernel", "online_movable")
+CODE_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+MAX_CODES = 32            # distinct warning codes exported; the rest is "other"
 # temp files: this exporter's, and those of prometheus_client's
 # write_to_textfile (PATH.PID.THREAD) that earlier versions used
 TEMP_RE = re.compile(r"\A(?:\.%s\.[A-Za-z0-9_]+\.tmp|%s\.[0-9]+\.[0-9]+)\Z"
@@ -182,6 +195,33 @@ def label(v):
     return "" if v is None else str(v)
 
 
+def warning_codes(data):
+    """{code: count} of memplug list's warnings: the root's "warnings"
+    when memplug gives them, else each source's "warnings" (objects or
+    strings) or its older "warning" string.  Label values stay bounded."""
+    root = data.get("warnings")
+    if isinstance(root, list):
+        items = root
+    else:
+        items = []
+        for src in data["sources"]:
+            if isinstance(src.get("warnings"), list):
+                items.extend(src["warnings"])
+            elif src.get("warning"):
+                items.append(src["warning"])
+    counts = {}
+    for w in items:
+        code = w.get("code") if isinstance(w, dict) else None
+        if code is None:
+            code = "unspecified"
+        elif not isinstance(code, str) or len(code) > 64 or not CODE_RE.match(code):
+            code = "invalid"
+        elif code not in counts and len(counts) >= MAX_CODES:
+            code = "other"
+        counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
 class Families:
     """The metric families of one run, for a collector."""
 
@@ -209,6 +249,7 @@ class Families:
         yield from self.system()
         yield from self.sources()
         yield from self.blocks()
+        yield from self.warnings()
 
     def system(self):
         s = self.data["system"]
@@ -249,8 +290,16 @@ class Families:
                                  "itself, node:N: in RAM of node N) and whether that is "
                                  "predicted or observed.",
                                  labels=["source", "location", "basis"])
+        state = GaugeMetricFamily("memplug_source_state",
+                                  "The kernel's state of a dax device (daxX.Y/state): 1 for "
+                                  "the state it is in, 0 for the others.",
+                                  labels=["source", "state"])
         for src in self.data["sources"]:
             name = label(src.get("source"))
+            if isinstance(src.get("state"), str):
+                now = src["state"] if src["state"] in DAX_STATES else "unknown"
+                for st in DAX_STATES + (("unknown",) if now == "unknown" else ()):
+                    state.add_metric([name, st], 1 if st == now else 0)
             info.add_metric([name, label(src.get("type")), label(src.get("mode")),
                              label(src.get("namespace")), label(src.get("region")),
                              label(src.get("target_node"))], {})
@@ -264,6 +313,14 @@ class Families:
         yield size
         yield memmap
         yield where
+        yield state
+
+    def warnings(self):
+        g = GaugeMetricFamily("memplug_warnings",
+                              "Warnings of memplug list by code.", labels=["code"])
+        for code, n in sorted(warning_codes(self.data).items()):
+            g.add_metric([code], n)
+        yield g
 
     def blocks(self):
         counts = {}

@@ -421,6 +421,74 @@ class Ansible(unittest.TestCase):
             self.assertIn("device: not a dax device, namespace or region", r["msg"])
         self.assertFalse(os.path.exists(argv_file), "memplug ran")
 
+    ZONE_MSG = "15 blocks online in Normal, not Movable"
+
+    def test_write_warnings_both_shapes(self):
+        """Issue 18, item 3: memplug's warnings reach module.warn(), as
+        TARGET: CODE: MESSAGE (objects, with the root's list) or TARGET:
+        MESSAGE (strings, older memplug), and come back as
+        memplug_warnings; the root's warnings, a key Ansible reserves, do
+        not break the module."""
+        root = self.tree("vm-small")
+        obj = {"code": "zone-mismatch", "message": self.ZONE_MSG}
+        t = {"target": "dax0.0", "source": "dax0.0", "action": "reconfigure",
+             "before": None, "after": None, "result": "unchanged", "steps": [],
+             "failed_blocks": [], "timings_ms": {}}
+        base = {"format_version": 1, "changed": False, "dry_run": False,
+                "would_change": False}
+        new = dict(base, targets=[dict(t, warnings=[obj])],
+                   warnings=[dict(obj, target="dax0.0"),
+                             {"target": None, "code": "auto-online-movable",
+                              "message": "auto_online_blocks is online_movable"}])
+        old = dict(base, targets=[dict(t, warnings=[self.ZONE_MSG])])
+        mid = dict(base, targets=[dict(t, warnings=[obj])])   # objects, no root list
+        for name, j, want_text, want in (
+                ("new", new,
+                 ["dax0.0: zone-mismatch: " + self.ZONE_MSG,
+                  "auto-online-movable: auto_online_blocks is online_movable"],
+                 [dict(obj, target="dax0.0"),
+                  {"target": None, "code": "auto-online-movable",
+                   "message": "auto_online_blocks is online_movable"}]),
+                ("mid", mid, ["dax0.0: zone-mismatch: " + self.ZONE_MSG],
+                 [dict(obj, target="dax0.0")]),
+                ("old", old, ["dax0.0: " + self.ZONE_MSG],
+                 [{"target": "dax0.0", "code": None, "message": self.ZONE_MSG}])):
+            with self.subTest(shape=name):
+                stub, _ = self.recording_stub("memplug-warn-" + name, j)
+                rc, r = self.play(root, "memplug.memplug.memplug",
+                                  dict(self.SYSRAM, executable=stub))
+                self.assertEqual(rc, 0, r)
+                self.assertFalse(r.get("failed"), r)
+                self.assertEqual(r["warnings"], want_text)
+                self.assertEqual(r["memplug_warnings"], want)
+                self.assertEqual(r["targets"], j["targets"])
+
+    def test_info_warnings_both_shapes(self):
+        root = self.tree("vm-small")
+        unpl = {"code": "memory-unplugged",
+                "message": "bound to kmem with no memory present"}
+        src = {"source": "dax0.0", "type": "dax", "mode": "system-ram",
+               "online_memblocks": 0, "total_memblocks": 0}
+        sources = [dict(src, state="unplugged", warning=unpl["message"], warnings=[unpl]),
+                   dict(src, source="boot-node0", type="boot", state=None, warning=None,
+                        warnings=[])]
+        new = {"format_version": 1, "system": {}, "sources": sources,
+               "warnings": [dict(unpl, source="dax0.0")]}
+        old = {"format_version": 1, "system": {}, "sources": [
+            dict(src, warning=unpl["message"]), dict(src, source="boot-node0", warning=None)]}
+        for name, j, want_text, want in (
+                ("new", new, ["dax0.0: memory-unplugged: " + unpl["message"]],
+                 [dict(unpl, source="dax0.0")]),
+                ("old", old, ["dax0.0: " + unpl["message"]],
+                 [{"source": "dax0.0", "code": None, "message": unpl["message"]}])):
+            with self.subTest(shape=name):
+                stub, _ = self.recording_stub("memplug-info-" + name, j)
+                rc, r = self.play(root, "memplug.memplug.memplug_info", {"executable": stub})
+                self.assertEqual(rc, 0, r)
+                self.assertEqual(r["warnings"], want_text)
+                self.assertEqual(r["memplug_warnings"], want)
+                self.assertEqual(r["sources"], j["sources"])
+
     def test_unknown_target_fails(self):
         root = self.tree("vm-small")
         rc, r = self.play(root, "memplug.memplug.memplug",

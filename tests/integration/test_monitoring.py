@@ -358,6 +358,113 @@ class Exporter(unittest.TestCase):
                 if want:
                     self.assertIn("schema", stderr)
 
+    def new_shape_schema(self):
+        """The shipped schema, extended (where it does not have them yet)
+        by issue 18's warnings as data and the dax device state."""
+        with open(os.path.join(SRC, "Documentation", "schema", "list.json")) as f:
+            schema = json.load(f)
+        warning = {"type": "object", "required": ["code", "message"],
+                   "properties": {"source": {"type": ["string", "null"]},
+                                  "code": {"type": "string"},
+                                  "message": {"type": "string"}}}
+        schema["properties"].setdefault("warnings", {"type": "array", "items": warning})
+        src = schema["properties"]["sources"]["items"]["properties"]
+        src.setdefault("warnings", {"type": "array", "items": warning})
+        src.setdefault("state", {"type": ["string", "null"]})
+        path = os.path.join(self.tmp, "list-new-shape.json")
+        with open(path, "w") as f:
+            json.dump(schema, f)
+        return path
+
+    def export_json(self, name, j, schema):
+        """The exporter on a stand-in printing J; the samples."""
+        stub = self.stand_in("memplug-" + name, json.dumps(j).encode())
+        out = self.outdir(name)
+        rc, stderr = self.run_exporter(out, stub, extra=["--schema", schema])
+        with open(os.path.join(out, "memplug.prom")) as f:
+            text = f.read()
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(self.promtool(text)[0], 0, text)
+        return samples(text)
+
+    @staticmethod
+    def only(s, name):
+        return {tuple(sorted(k[1])): v for k, v in s.items() if k[0] == name}
+
+    def test_warnings_and_state_both_shapes(self):
+        """Issue 18, item 3: memplug_warnings{code} counts list's warnings
+        (root list, or per source: objects, strings, the older warning
+        string) and memplug_source_state the kernel's dax state."""
+        schema = self.new_shape_schema()
+        unpl = {"code": "memory-unplugged", "message": "bound to kmem with no memory"}
+        aob = {"code": "auto-online-movable", "message": "auto_online_blocks is online_movable"}
+        dax = [s["source"] for s in self.good_list()["sources"] if s["type"] == "dax"][0]
+
+        def shaped(new_root, per_source, state, old=None):
+            j = self.good_list()
+            for s in j["sources"]:
+                if state is not None:
+                    s["state"] = state if s["source"] == dax else None
+                if per_source is not None:
+                    s["warnings"] = per_source if s["source"] == dax else []
+                s["warning"] = old if s["source"] == dax else None
+            if new_root is not None:
+                j["warnings"] = new_root
+            return j
+        cases = [
+            ("new", shaped([dict(unpl, source=dax), dict(aob, source=None),
+                            dict(unpl, source=dax)], [unpl, unpl], "unplugged",
+                           unpl["message"]),
+             {"memory-unplugged": 2, "auto-online-movable": 1}, "unplugged"),
+            ("per-source", shaped(None, [unpl, aob], "online_movable"),
+             {"memory-unplugged": 1, "auto-online-movable": 1}, "online_movable"),
+            ("old", shaped(None, None, None, "some blocks are offline"),
+             {"unspecified": 1}, None),
+            ("none", shaped([], [], "offline"), {}, "offline"),
+            ("odd-state", shaped([], [], "half_plugged"), {}, "unknown"),
+        ]
+        for name, j, codes, state in cases:
+            with self.subTest(shape=name):
+                s = self.export_json("warn-" + name, j, schema)
+                self.assertEqual(s[("memplug_list_success", frozenset())], 1.0)
+                self.assertEqual({dict(k)["code"]: v for k, v in
+                                  self.only(s, "memplug_warnings").items()}, codes)
+                st_ = self.only(s, "memplug_source_state")
+                if state is None:
+                    self.assertEqual(st_, {})
+                    continue
+                self.assertEqual({dict(k)["source"] for k in st_}, {dax})
+                self.assertEqual([dict(k)["state"] for k, v in st_.items() if v == 1], [state])
+                self.assertGreaterEqual(len(st_), 5)
+
+    def test_warning_codes_bounded(self):
+        schema = self.new_shape_schema()
+        j = self.good_list()
+        j["warnings"] = ([{"source": None, "code": "code-%d" % i, "message": "m"}
+                          for i in range(100)] +
+                         [{"source": None, "code": c, "message": "m"}
+                          for c in ("Bad Code", "x" * 65, "a--b", "\u00e9t\u00e9", "-x")])
+        s = self.export_json("warn-bounded", j, schema)
+        codes = {dict(k)["code"]: v for k, v in self.only(s, "memplug_warnings").items()}
+        self.assertLessEqual(len(codes), 34)
+        self.assertEqual(codes["other"], 68)
+        self.assertEqual(codes["invalid"], 5)
+        self.assertEqual(sum(codes.values()), 105)
+
+    def test_new_shape_against_the_shipped_schema(self):
+        """Whatever the shipped schema says at run time decides: the new
+        shape passes if the schema has it, else the run is a failure."""
+        with open(os.path.join(SRC, "Documentation", "schema", "list.json")) as f:
+            shipped = json.load(f)
+        j = self.good_list()
+        j["warnings"] = []
+        stub = self.stand_in("memplug-new-shipped", json.dumps(j).encode())
+        out = self.outdir("new-shipped")
+        rc, stderr = self.run_exporter(out, stub)
+        has = "warnings" in shipped["properties"] or \
+            shipped.get("additionalProperties", True) is not False
+        self.assertEqual(rc, 0 if has else 1, stderr)
+
     def test_basis_change_keeps_the_series(self):
         """memmap_basis moves from predicted to observed: the bytes series
         keeps its labels; only the _info series changes."""

@@ -87,6 +87,53 @@ def run_memplug(module, argv):
     return rc, data, err
 
 
+def warning_text(w):
+    """A warning as text: NAME: CODE: MESSAGE, leaving out what is unset."""
+    parts = [w.get(k) for k in ('target', 'source', 'code') if w.get(k)]
+    return ': '.join([str(x) for x in parts] + [str(w.get('message'))])
+
+
+def _warning(name_key, name, w):
+    if isinstance(w, dict):
+        return {name_key: w.get(name_key, name), 'code': w.get('code'),
+                'message': w.get('message')}
+    return {name_key: name, 'code': None, 'message': str(w)}
+
+
+def memplug_warnings(data, items_key, name_key):
+    """Every warning of memplug's JSON, each as {NAME_KEY, code, message}.
+
+    memplug's root 'warnings' has them all when it is there (objects with
+    the target or source, a code and a message).  Older memplug has none
+    at the root: then each item's 'warnings' (objects, or strings before
+    codes existed), or list's older per-source 'warning' string.  Strings
+    have no code (None)."""
+    root = data.get('warnings')
+    if isinstance(root, list):
+        return [_warning(name_key, None, w) for w in root]
+    out = []
+    for item in data.get(items_key) or []:
+        if not isinstance(item, dict):
+            continue
+        name = item.get(name_key)
+        if isinstance(item.get('warnings'), list):
+            out.extend(_warning(name_key, name, w) for w in item['warnings'])
+        elif item.get('warning'):
+            out.append(_warning(name_key, name, item['warning']))
+    return out
+
+
+def pass_warnings(module, data, items_key, name_key):
+    """module.warn() every warning of DATA; return them (for the result's
+    memplug_warnings) and take memplug's root 'warnings' out of DATA: it is
+    a reserved key of a module's result, whose items must be strings."""
+    warnings = memplug_warnings(data, items_key, name_key)
+    data.pop('warnings', None)
+    for w in warnings:
+        module.warn(warning_text(w))
+    return warnings
+
+
 def first_error_line(stderr):
     """memplug's errors are one line starting with 'memplug'."""
     for line in stderr.splitlines():

@@ -233,9 +233,14 @@ targets:
       type: list
       elements: int
     warnings:
-      description: Warnings, e.g. blocks the kernel onlined in another zone.
+      description:
+        - Warnings, e.g. blocks the kernel onlined in another zone, each
+          an object with a C(code) and a C(message) (strings from an older
+          memplug).
+        - Each is also passed to Ansible's warnings, as
+          C(TARGET), C(CODE) and C(MESSAGE) joined by colons.
       type: list
-      elements: str
+      elements: raw
     timings_ms:
       description: Milliseconds per phase.
       type: dict
@@ -247,6 +252,19 @@ targets:
     error:
       description: The reason for C(refused), C(partial) or C(error).
       type: str
+memplug_warnings:
+  description:
+    - Every warning of the run, each with the C(target) it is about (null
+      for the run as a whole), a machine-readable C(code) (kebab-case;
+      null from an older memplug that gave text only) and the C(message).
+      memplug's own top-level C(warnings); Ansible reserves that name for
+      its warnings, which get each of these as C(TARGET), C(CODE) and
+      C(MESSAGE) joined by colons.
+  returned: when memplug printed its JSON
+  type: list
+  elements: dict
+  sample: [{"target": "dax0.0", "code": "zone-mismatch",
+            "message": "15 blocks online in Normal, not Movable"}]
 rc:
   description: memplug's exit status (0, 1, 2, 3 or 4, see memplug(1)).
   returned: always
@@ -268,7 +286,7 @@ import copy
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
     COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, check_targets,
-    first_error_line, memplug_argv, run_memplug)
+    first_error_line, memplug_argv, pass_warnings, run_memplug)
 
 
 def build_argv(module):
@@ -399,6 +417,7 @@ def main():
     if data is None:
         module.fail_json(msg=first_error_line(err) or 'memplug failed (exit %d)' % rc,
                          **result)
+    result['memplug_warnings'] = pass_warnings(module, data, 'targets', 'target')
     result.update((k, v) for k, v in data.items() if k != 'changed')
     if module.check_mode:
         result['changed'] = bool(data.get('would_change'))

@@ -115,10 +115,29 @@ nodes:
   type: list
   elements: dict
 sources:
-  description: One entry per memory source, see memplug-list(1).
+  description:
+    - One entry per memory source, see memplug-list(1).
+    - A dax device's C(state) is the kernel's (C(unplugged), C(offline),
+      C(online), C(online_kernel), C(online_movable)), null where the kernel
+      has no such file.
+    - Its C(warnings) (objects with C(code) and C(message)) and the older
+      C(warning) string are passed to Ansible's warnings.
   returned: success
   type: list
   elements: dict
+memplug_warnings:
+  description:
+    - Every warning of C(memplug list), each with the C(source) it is about
+      (null for the system as a whole), a machine-readable C(code)
+      (kebab-case; null from an older memplug that gave text only) and the
+      C(message).  memplug's top-level C(warnings); Ansible reserves that
+      name for its warnings, which get each of these as
+      C(SOURCE), C(CODE) and C(MESSAGE) joined by colons.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"source": "dax0.0", "code": "memory-unplugged",
+            "message": "bound to kmem with no memory present"}]
 namespaces:
   description: nvdimm namespaces.
   returned: success
@@ -148,7 +167,7 @@ cmd:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
     COMMON_ARGS, EXIT_OK, check_device, first_error_line, memplug_argv,
-    run_memplug)
+    pass_warnings, run_memplug)
 
 
 def main():
@@ -183,6 +202,7 @@ def main():
         module.fail_json(msg=first_error_line(err) or 'memplug list failed (exit %d)' % rc,
                          rc=rc, cmd=argv, stderr=err)
     data.pop('changed', None)
+    data['memplug_warnings'] = pass_warnings(module, data, 'sources', 'source')
     module.exit_json(changed=False, rc=rc, cmd=argv, **data)
 
 
