@@ -3,11 +3,16 @@
 """memplug list as Prometheus metrics for node_exporter's textfile collector.
 
     memplug-textfile [--directory DIR] [--memplug PATH] [--timeout SECONDS]
+                     [--schema PATH]
 
-Runs `memplug list -M` (read-only, no lock) and atomically replaces
+Runs `memplug list -M` (read-only, no lock), checks its JSON against the
+JSON Schema memplug ships (Documentation/schema/list.json, installed in
+datadir/memplug/schema; python3-jsonschema) and atomically replaces
 DIR/memplug.prom (default DIR /var/lib/prometheus/node-exporter, what
-node_exporter's --collector.textfile.directory points at) with
-python3-prometheus-client's write_to_textfile.  Run as root from
+node_exporter's --collector.textfile.directory points at): a temp file
+in DIR, fsync, rename; the temp file is removed when anything fails, and
+temp files an earlier run left behind (killed mid-write) are removed once
+they are ten minutes old.  Run as root from
 memplug-textfile.timer: without root, dax ranges and /proc/iomem are
 unreadable and device memory counts as boot memory.  MEMPLUG_SYSFS_ROOT is
 passed on to memplug.
@@ -31,20 +36,39 @@ give MemTotal and zone pages, so they are not repeated here):
   memplug_source_memmap_info{source,location,basis} 1: where it lives (self = on
                                                the memory itself, node:N = RAM of node N)
                                                and whether predicted or observed
+  memplug_source_state{source,state}           the kernel's state of a dax device
+                                               (daxX.Y/state): 1 for the state it is in,
+                                               0 for each other one ("unknown" for a state
+                                               this exporter does not know); no series
+                                               where the kernel has no such file
+  memplug_warnings{code}                       warnings of memplug list per code (kebab-case;
+                                               "unspecified" for a warning without a code
+                                               from an older memplug, "other" past 32
+                                               codes, "invalid" for a malformed one)
 
 On failure, only build_info, list_success 0 and the last success timestamp
-of the previous file are written: never a stale success.  Exit status 1
-then, 0 otherwise.
+of the previous file are written: never a stale success.  A failure is
+anything short of a complete file from a good run: memplug missing, killed,
+timed out or exiting non-zero, output that is not UTF-8 or not JSON, JSON
+of another format_version or that does not match the schema, a schema that
+cannot be read, any exception while building the metrics, a write that
+fails part-way (then the failure file is written instead, and if even that
+cannot be written the old file is removed rather than left to say 1).
+Exit status 1 then, 0 otherwise.
 """
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 
-from prometheus_client import CollectorRegistry, write_to_textfile
+import jsonschema
+from jsonschema.exceptions import best_match
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -52,48 +76,103 @@ PROM = "memplug.prom"
 LAST_SUCCESS = "memplug_list_last_success_timestamp_seconds"
 MAX_PREVIOUS = 16 << 20   # bytes of the previous file read, at most
 FORMAT_VERSION = 1        # the shape of memplug's JSON this exporter reads
+# meson substitutes the installed schema; from a source tree, the tree's
+SCHEMA = "@SCHEMA@"
+SOURCE_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                             "Documentation", "schema", "list.json")
+MAX_OUTPUT = 256 << 20    # bytes of memplug list output decoded, at most
+STALE_TEMP = 600          # seconds after which a leftover temp file is removed
+# the kernel's states of a dax device (Linux 7.3's daxX.Y/state)
+DAX_STATES = ("unplugged", "offline", "online", "online_kernel", "online_movable")
+CODE_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+MAX_CODES = 32            # distinct warning codes exported; the rest is "other"
+# temp files: this exporter's, and those of prometheus_client's
+# write_to_textfile (PATH.PID.THREAD) that earlier versions used
+TEMP_RE = re.compile(r"\A(?:\.%s\.[A-Za-z0-9_]+\.tmp|%s\.[0-9]+\.[0-9]+)\Z"
+                     % (re.escape(PROM), re.escape(PROM)))
 
 
 def err(msg):
     print("memplug-textfile: %s" % msg, file=sys.stderr)
 
 
+def default_schema():
+    return SCHEMA if not SCHEMA.startswith("@") else os.path.normpath(SOURCE_SCHEMA)
+
+
+def load_validator(path):
+    """A jsonschema validator for the schema at PATH; raises ValueError
+    (with the reason) when there is none."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            schema = json.load(f)
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+    except (OSError, ValueError, RecursionError,
+            jsonschema.exceptions.SchemaError) as e:
+        raise ValueError("schema %s: %s" % (path, str(e).splitlines()[0])) from e
+    return cls(schema)
+
+
+def version_label(out):
+    """The version word of `memplug --version`, or "unknown"."""
+    v = out.decode("utf-8", "replace").strip().split()
+    return v[-1] if v and re.match(r"\A[A-Za-z0-9.+~_-]{1,64}\Z", v[-1]) else "unknown"
+
+
 def memplug_version(memplug, timeout):
     try:
         p = subprocess.run([memplug, "--version"], stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, timeout=timeout,
-                           universal_newlines=True, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+                           stderr=subprocess.DEVNULL, timeout=timeout, check=False)
+    except (OSError, ValueError, subprocess.SubprocessError):
         return "unknown"
-    v = p.stdout.strip().split()
-    return v[-1] if p.returncode == 0 and v else "unknown"
+    return version_label(p.stdout) if p.returncode == 0 else "unknown"
 
 
-def memplug_list(memplug, timeout):
-    """The decoded JSON of `memplug list -M`, or None after an error."""
+def reject_constant(name):
+    raise ValueError("%s is not a JSON number" % name)
+
+
+def memplug_list(memplug, timeout, validator):
+    """The decoded JSON of `memplug list -M` when it has the schema's
+    shape, or None after an error (printed)."""
     try:
         p = subprocess.run([memplug, "list", "--memory-blocks"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, universal_newlines=True, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
+                           timeout=timeout, check=False)
+    except (OSError, ValueError, subprocess.SubprocessError) as e:
         err("%s list: %s" % (memplug, e))
         return None
+    stderr = p.stderr.decode("utf-8", "replace").strip()[-1000:]
+    if p.returncode < 0:
+        err("%s list: killed by signal %d: %s" % (memplug, -p.returncode, stderr))
+        return None
     if p.returncode != 0:
-        err("%s list: exit %d: %s" % (memplug, p.returncode, p.stderr.strip()))
+        err("%s list: exit %d: %s" % (memplug, p.returncode, stderr))
+        return None
+    if len(p.stdout) > MAX_OUTPUT:
+        err("%s list: more than %d bytes of output" % (memplug, MAX_OUTPUT))
         return None
     try:
-        j = json.loads(p.stdout)
-    except ValueError as e:
+        j = json.loads(p.stdout.decode("utf-8"), parse_constant=reject_constant)
+    except UnicodeDecodeError as e:
+        err("%s list: output is not UTF-8: %s" % (memplug, e))
+        return None
+    except (ValueError, RecursionError) as e:
         err("%s list: bad JSON: %s" % (memplug, e))
         return None
     if isinstance(j, dict) and j.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
         err("%s list: JSON format_version %s, this exporter reads %d"
             % (memplug, j.get("format_version"), FORMAT_VERSION))
         return None
-    if not isinstance(j, dict) or not isinstance(j.get("sources"), list) \
-            or not isinstance(j.get("memory_blocks"), list) \
-            or not isinstance(j.get("system"), dict):
-        err("%s list: JSON without system, sources or memory_blocks" % memplug)
+    try:
+        bad = best_match(validator.iter_errors(j))
+    except RecursionError:
+        err("%s list: JSON nested too deep for the schema check" % memplug)
+        return None
+    if bad is not None:
+        err("%s list: JSON does not match the schema at /%s: %s"
+            % (memplug, "/".join(str(x) for x in bad.absolute_path), bad.message[:300]))
         return None
     return j
 
@@ -114,6 +193,33 @@ def previous_success(path):
 
 def label(v):
     return "" if v is None else str(v)
+
+
+def warning_codes(data):
+    """{code: count} of memplug list's warnings: the root's "warnings"
+    when memplug gives them, else each source's "warnings" (objects or
+    strings) or its older "warning" string.  Label values stay bounded."""
+    root = data.get("warnings")
+    if isinstance(root, list):
+        items = root
+    else:
+        items = []
+        for src in data["sources"]:
+            if isinstance(src.get("warnings"), list):
+                items.extend(src["warnings"])
+            elif src.get("warning"):
+                items.append(src["warning"])
+    counts = {}
+    for w in items:
+        code = w.get("code") if isinstance(w, dict) else None
+        if code is None:
+            code = "unspecified"
+        elif not isinstance(code, str) or len(code) > 64 or not CODE_RE.match(code):
+            code = "invalid"
+        elif code not in counts and len(counts) >= MAX_CODES:
+            code = "other"
+        counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 class Families:
@@ -143,6 +249,7 @@ class Families:
         yield from self.system()
         yield from self.sources()
         yield from self.blocks()
+        yield from self.warnings()
 
     def system(self):
         s = self.data["system"]
@@ -183,8 +290,16 @@ class Families:
                                  "itself, node:N: in RAM of node N) and whether that is "
                                  "predicted or observed.",
                                  labels=["source", "location", "basis"])
+        state = GaugeMetricFamily("memplug_source_state",
+                                  "The kernel's state of a dax device (daxX.Y/state): 1 for "
+                                  "the state it is in, 0 for the others.",
+                                  labels=["source", "state"])
         for src in self.data["sources"]:
             name = label(src.get("source"))
+            if isinstance(src.get("state"), str):
+                now = src["state"] if src["state"] in DAX_STATES else "unknown"
+                for st in DAX_STATES + (("unknown",) if now == "unknown" else ()):
+                    state.add_metric([name, st], 1 if st == now else 0)
             info.add_metric([name, label(src.get("type")), label(src.get("mode")),
                              label(src.get("namespace")), label(src.get("region")),
                              label(src.get("target_node"))], {})
@@ -198,6 +313,14 @@ class Families:
         yield size
         yield memmap
         yield where
+        yield state
+
+    def warnings(self):
+        g = GaugeMetricFamily("memplug_warnings",
+                              "Warnings of memplug list by code.", labels=["code"])
+        for code, n in sorted(warning_codes(self.data).items()):
+            g.add_metric([code], n)
+        yield g
 
     def blocks(self):
         counts = {}
@@ -213,6 +336,74 @@ class Families:
         yield g
 
 
+def render(version, data, duration, last_success):
+    """The exposition text (bytes) of one run."""
+    registry = CollectorRegistry(auto_describe=True)
+    registry.register(Families(version, data, duration, last_success))
+    return generate_latest(registry)
+
+
+def remove_leftovers(directory):
+    """Temp files of earlier runs killed mid-write, once they are old."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for n in names:
+        if not TEMP_RE.match(n):
+            continue
+        p = os.path.join(directory, n)
+        try:
+            st = os.lstat(p)
+            if time.time() - st.st_mtime > STALE_TEMP:
+                os.unlink(p)
+        except OSError:
+            pass
+
+
+def write_atomic(path, text):
+    """Replace PATH by TEXT: a temp file next to it, fsync, rename.  The
+    temp file is gone afterwards, whatever fails."""
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
+                               suffix=".tmp", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)   # node_exporter reads it as its own user
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def publish(out, text, failure):
+    """Write TEXT (None after a failure); the text of FAILURE() when that
+    fails, and no file at all when that fails too, rather than a stale
+    success.  True when TEXT was written."""
+    if text is not None:
+        try:
+            write_atomic(out, text)
+            return True
+        except Exception as e:   # pylint: disable=broad-except
+            err("%s: %s" % (out, e))
+    try:
+        write_atomic(out, failure())
+    except Exception as e:   # pylint: disable=broad-except
+        err("%s: %s" % (out, e))
+        try:
+            os.unlink(out)
+        except FileNotFoundError:
+            pass
+        except OSError as e2:
+            err("%s: cannot remove the old file: %s" % (out, e2))
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(prog="memplug-textfile",
                                  description="memplug list as node_exporter textfile metrics")
@@ -221,24 +412,27 @@ def main():
     ap.add_argument("--memplug", default="memplug", help="the memplug binary")
     ap.add_argument("--timeout", type=float, default=60,
                     help="seconds memplug list may take")
+    ap.add_argument("--schema", default=default_schema(),
+                    help="JSON Schema of memplug list (default %(default)s)")
     args = ap.parse_args()
     if not os.path.isdir(args.directory):
         err("no directory '%s'" % args.directory)
         return 1
     out = os.path.join(args.directory, PROM)
-    start = time.monotonic()
-    data = memplug_list(args.memplug, args.timeout)
-    duration = time.monotonic() - start
-    last = time.time() if data is not None else previous_success(out)
-    registry = CollectorRegistry(auto_describe=True)
-    registry.register(Families(memplug_version(args.memplug, args.timeout),
-                               data, duration, last))
+    remove_leftovers(args.directory)
+    previous = previous_success(out)
+    version, text = "unknown", None
     try:
-        write_to_textfile(out, registry)
-    except OSError as e:
-        err("%s: %s" % (out, e))
-        return 1
-    return 0 if data is not None else 1
+        version = memplug_version(args.memplug, args.timeout)
+        validator = load_validator(args.schema)
+        start = time.monotonic()
+        data = memplug_list(args.memplug, args.timeout, validator)
+        if data is not None:
+            text = render(version, data, time.monotonic() - start, time.time())
+    except Exception as e:   # pylint: disable=broad-except
+        err("%s: %s" % (type(e).__name__, str(e)[:300]))
+        text = None
+    return 0 if publish(out, text, lambda: render(version, None, 0, previous)) else 1
 
 
 if __name__ == "__main__":

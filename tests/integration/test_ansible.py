@@ -124,15 +124,20 @@ class Ansible(unittest.TestCase):
         The result is registered and written out by a second task that
         runs in check mode too (Debian's ansible-core has no json
         callback)."""
-        args = dict(args, sysfs_root=root, executable=MEMPLUG)
+        return self.run_play(root, module, args, {}, "r", check, diff)
+
+    def run_play(self, root, module, args, task, result, check=False, diff=False):
+        """The task (MODULE with ARGS, more keys in TASK) registered as r;
+        return (ansible rc, RESULT, a Jinja expression of r, as data)."""
+        args = dict(args, sysfs_root=root, executable=args.get("executable", MEMPLUG))
         out = os.path.join(self.tmp, "result.json")
         if os.path.exists(out):
             os.unlink(out)
         pb = [{"hosts": "localhost", "gather_facts": False,
-               "tasks": [{"name": "t", module: args, "register": "r",
-                          "ignore_errors": True},
+               "tasks": [dict({"name": "t", module: args, "register": "r",
+                               "ignore_errors": True}, **task),
                          {"name": "save", "check_mode": False, "diff": False,
-                          "ansible.builtin.copy": {"content": "{{ r | to_json }}",
+                          "ansible.builtin.copy": {"content": "{{ %s | to_json }}" % result,
                                                    "dest": out}}]}]
         path = os.path.join(self.tmp, "play.yml")
         with open(path, "w") as f:
@@ -144,7 +149,7 @@ class Ansible(unittest.TestCase):
             argv.append("--diff")
         p = subprocess.run(argv, env=self.env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, universal_newlines=True,
-                           timeout=120)
+                           timeout=300)
         self.assertTrue(os.path.exists(out), p.stdout)
         with open(out) as f:
             return p.returncode, json.load(f)
@@ -314,6 +319,175 @@ class Ansible(unittest.TestCase):
         self.assertEqual(r["targets"], j["targets"])
         self.assertIs(r2["failed"], True)
         self.assertEqual(r2["msg"], "config: cannot be combined with zone")
+
+    def recording_stub(self, name, output=None, rc=0):
+        """A memplug that records its argv (one word a line) and prints
+        OUTPUT (a JSON object) with exit status RC; returns (stub, argv
+        file)."""
+        stub = os.path.join(self.tmp, name)
+        argv_file = stub + ".argv"
+        if os.path.exists(argv_file):
+            os.unlink(argv_file)
+        with open(stub, "w") as f:
+            f.write("#!/bin/sh\nprintf '%%s\\n' \"$@\" > %s\n" % argv_file)
+            if output is not None:
+                f.write("cat <<'EOF'\n%s\nEOF\n" % json.dumps(output))
+            f.write("exit %d\n" % rc)
+        os.chmod(stub, 0o755)
+        return stub, argv_file
+
+    def play_loop(self, root, module, args, items):
+        """The task once per item of ITEMS (as item.t); the registered
+        results, one per item."""
+        return self.run_play(root, module, args, {"loop": items}, "r.results")[1]
+
+    # option-looking and malformed targets (issue 22, item 2): memplug
+    # would read them as options (--force widens the task, --dry-run makes
+    # it a silent no-op) or as names of nothing
+    BAD_TARGETS = ["--force", "-f", "-fN", "--dry-run", "--zone=normal", "-", "--",
+                   "dax0.0 --force", "dax0.0\n", "", " dax0.0", "dax0.0;id",
+                   "dax0.0$(id)", "dax00.0", "dax0", "dax0.0.0", "memory01",
+                   "memory40-", "memory+40", "memory 40", "namespace0", "region",
+                   "regionX", "ALL", "all,dax0.0", "../dax0.0", "dax\u00e9.0"]
+
+    def test_option_looking_targets_refused(self):
+        """Each bad target next to a good one: the task fails naming it,
+        memplug is never run, the tree is untouched."""
+        root = self.tree("vm-small")
+        before = tree_digest(root)
+        stub, argv_file = self.recording_stub("memplug-record")
+        items = [{"t": ["dax0.0", bad]} for bad in self.BAD_TARGETS]
+        for args in ({"targets": "{{ item.t }}", "mode": "devdax"},
+                     {"targets": "{{ item.t }}", "state": "offline"}):
+            res = self.play_loop(root, "memplug.memplug.memplug",
+                                 dict(args, executable=stub), items)
+            self.assertEqual(len(res), len(self.BAD_TARGETS))
+            for bad, r in zip(self.BAD_TARGETS, res):
+                with self.subTest(target=bad, args=args):
+                    self.assertIs(r.get("failed"), True, r)
+                    self.assertIn("targets: not a memplug target: %r" % bad, r["msg"])
+                    self.assertIs(r["changed"], False)
+            self.assertFalse(os.path.exists(argv_file), "memplug ran")
+        # through the real memplug too: refused before it runs
+        res = self.play_loop(root, "memplug.memplug.memplug",
+                             {"targets": "{{ item.t }}", "mode": "devdax"},
+                             [{"t": ["dax0.0", "--force"]}, {"t": ["dax0.0", "--dry-run"]}])
+        self.assertEqual([r.get("failed") for r in res], [True, True], res)
+        self.assertEqual(tree_digest(root), before)
+
+    def test_targets_follow_double_dash(self):
+        """Options first, then --, then the targets: memplug (GNU getopt)
+        reads nothing after -- as an option, even under POSIXLY_CORRECT."""
+        root = self.tree("vm-small")
+        good = ["dax0.0", "namespace0.0", "region0", "all", "memory33",
+                "memory33-47", "memory33-memory47", "dax10.2", "region17"]
+        out = {"format_version": 1, "changed": False, "dry_run": False,
+               "would_change": False, "targets": []}
+        stub, argv_file = self.recording_stub("memplug-dd", out)
+        for args, cmd in (({"mode": "system-ram", "zone": "movable", "wait": 5,
+                            "force": True}, "reconfigure"),
+                          ({"state": "online", "zone": "movable"}, "online"),
+                          ({"state": "offline", "timeout": 3}, "offline")):
+            rc, r = self.play(root, "memplug.memplug.memplug",
+                              dict(args, targets=good, executable=stub))
+            self.assertEqual(rc, 0, r)
+            with open(argv_file) as f:
+                argv = f.read().splitlines()
+            self.assertEqual(argv[:2], ["--sysfs-root=%s" % root, cmd])
+            dd = argv.index("--")
+            self.assertEqual(argv[dd + 1:], good, argv)
+            self.assertTrue(all(a.startswith("--") for a in argv[2:dd]), argv)
+            self.assertEqual(r["cmd"][1:], argv)
+        # and memplug itself honours --: an option after it is a target
+        for env in ({}, {"POSIXLY_CORRECT": "1"}):
+            p = subprocess.run([MEMPLUG, "--sysfs-root", root, "offline", "--dry-run",
+                                "--", "dax0.0", "--force"], env=dict(os.environ, **env),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True, timeout=60)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            j = json.loads(p.stdout)
+            self.assertTrue(j["dry_run"])
+            self.assertEqual([t["target"] for t in j["targets"]], ["dax0.0", "--force"])
+            self.assertEqual(j["targets"][1]["result"], "error")
+
+    def test_info_device_is_a_name(self):
+        root = self.tree("vm-small")
+        stub, argv_file = self.recording_stub("memplug-info-rec")
+        res = self.play_loop(root, "memplug.memplug.memplug_info",
+                             {"device": "{{ item.t }}", "executable": stub},
+                             [{"t": "--summary"}, {"t": "dax0.0 x"}, {"t": "memory3"}])
+        for r in res:
+            self.assertIs(r.get("failed"), True, r)
+            self.assertIn("device: not a dax device, namespace or region", r["msg"])
+        self.assertFalse(os.path.exists(argv_file), "memplug ran")
+
+    ZONE_MSG = "15 blocks online in Normal, not Movable"
+
+    def test_write_warnings_both_shapes(self):
+        """Issue 18, item 3: memplug's warnings reach module.warn(), as
+        TARGET: CODE: MESSAGE (objects, with the root's list) or TARGET:
+        MESSAGE (strings, older memplug), and come back as
+        memplug_warnings; the root's warnings, a key Ansible reserves, do
+        not break the module."""
+        root = self.tree("vm-small")
+        obj = {"code": "zone-mismatch", "message": self.ZONE_MSG}
+        t = {"target": "dax0.0", "source": "dax0.0", "action": "reconfigure",
+             "before": None, "after": None, "result": "unchanged", "steps": [],
+             "failed_blocks": [], "timings_ms": {}}
+        base = {"format_version": 1, "changed": False, "dry_run": False,
+                "would_change": False}
+        new = dict(base, targets=[dict(t, warnings=[obj])],
+                   warnings=[dict(obj, target="dax0.0"),
+                             {"target": None, "code": "auto-online-movable",
+                              "message": "auto_online_blocks is online_movable"}])
+        old = dict(base, targets=[dict(t, warnings=[self.ZONE_MSG])])
+        mid = dict(base, targets=[dict(t, warnings=[obj])])   # objects, no root list
+        for name, j, want_text, want in (
+                ("new", new,
+                 ["dax0.0: zone-mismatch: " + self.ZONE_MSG,
+                  "auto-online-movable: auto_online_blocks is online_movable"],
+                 [dict(obj, target="dax0.0"),
+                  {"target": None, "code": "auto-online-movable",
+                   "message": "auto_online_blocks is online_movable"}]),
+                ("mid", mid, ["dax0.0: zone-mismatch: " + self.ZONE_MSG],
+                 [dict(obj, target="dax0.0")]),
+                ("old", old, ["dax0.0: " + self.ZONE_MSG],
+                 [{"target": "dax0.0", "code": None, "message": self.ZONE_MSG}])):
+            with self.subTest(shape=name):
+                stub, _ = self.recording_stub("memplug-warn-" + name, j)
+                rc, r = self.play(root, "memplug.memplug.memplug",
+                                  dict(self.SYSRAM, executable=stub))
+                self.assertEqual(rc, 0, r)
+                self.assertFalse(r.get("failed"), r)
+                self.assertEqual(r["warnings"], want_text)
+                self.assertEqual(r["memplug_warnings"], want)
+                self.assertEqual(r["targets"], j["targets"])
+
+    def test_info_warnings_both_shapes(self):
+        root = self.tree("vm-small")
+        unpl = {"code": "memory-unplugged",
+                "message": "bound to kmem with no memory present"}
+        src = {"source": "dax0.0", "type": "dax", "mode": "system-ram",
+               "online_memblocks": 0, "total_memblocks": 0}
+        sources = [dict(src, state="unplugged", warning=unpl["message"], warnings=[unpl]),
+                   dict(src, source="boot-node0", type="boot", state=None, warning=None,
+                        warnings=[])]
+        new = {"format_version": 1, "system": {}, "sources": sources,
+               "warnings": [dict(unpl, source="dax0.0")]}
+        old = {"format_version": 1, "system": {}, "sources": [
+            dict(src, warning=unpl["message"]), dict(src, source="boot-node0", warning=None)]}
+        for name, j, want_text, want in (
+                ("new", new, ["dax0.0: memory-unplugged: " + unpl["message"]],
+                 [dict(unpl, source="dax0.0")]),
+                ("old", old, ["dax0.0: " + unpl["message"]],
+                 [{"source": "dax0.0", "code": None, "message": unpl["message"]}])):
+            with self.subTest(shape=name):
+                stub, _ = self.recording_stub("memplug-info-" + name, j)
+                rc, r = self.play(root, "memplug.memplug.memplug_info", {"executable": stub})
+                self.assertEqual(rc, 0, r)
+                self.assertEqual(r["warnings"], want_text)
+                self.assertEqual(r["memplug_warnings"], want)
+                self.assertEqual(r["sources"], j["sources"])
 
     def test_unknown_target_fails(self):
         root = self.tree("vm-small")

@@ -188,6 +188,283 @@ class Exporter(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertNotIn("memplug_list_last_success_timestamp_seconds", text)
 
+    def stand_in(self, name, stdout=b"", rc=0, signal_=None):
+        """A memplug that prints STDOUT (bytes) for list, exits RC or dies
+        of SIGNAL_; --version answers 0.1.0."""
+        data = os.path.join(self.tmp, name + ".out")
+        with open(data, "wb") as f:
+            f.write(stdout)
+        stub = os.path.join(self.tmp, name)
+        with open(stub, "w") as f:
+            f.write('#!/bin/sh\n[ "$1" = --version ] && { echo 0.1.0; exit; }\n'
+                    'cat %s\n' % data)
+            f.write("kill -%d $$\n" % signal_ if signal_ else "exit %d\n" % rc)
+        os.chmod(stub, 0o755)
+        return stub
+
+    def run_exporter(self, out, memplug, env=None, preexec=None, extra=()):
+        p = subprocess.run([DEB_PYTHON, EXPORTER, "--directory", out,
+                            "--memplug", memplug] + list(extra),
+                           env=dict(os.environ, **(env or {})), stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=120, preexec_fn=preexec)
+        return p.returncode, p.stderr
+
+    def good_list(self):
+        """memplug list -M of vm-small (a fresh copy each call)."""
+        if not getattr(self, "_good", None):
+            root = st.build("vm-small").write(os.path.join(self.tmp, "trees", "good"))
+            p = subprocess.run([MEMPLUG, "--sysfs-root", root, "list", "-M"],
+                               stdout=subprocess.PIPE, universal_newlines=True, check=True)
+            self._good = p.stdout
+        return json.loads(self._good)
+
+    def assert_failure_file(self, out, ts, stderr):
+        self.assertNotIn("Traceback", stderr)
+        with open(os.path.join(out, "memplug.prom")) as f:
+            text = f.read()
+        self.assertEqual(self.promtool(text)[0], 0, text)
+        s = samples(text)
+        self.assertEqual(s[("memplug_list_success", frozenset())], 0.0, stderr)
+        self.assertEqual(s[("memplug_list_last_success_timestamp_seconds", frozenset())], ts)
+        self.assertEqual(series_names(text), {"memplug_build_info", "memplug_list_success",
+                                              "memplug_list_last_success_timestamp_seconds"})
+        self.assertEqual(os.listdir(out), ["memplug.prom"], "temp file left behind")
+
+    def bad_outputs(self):
+        """(name, stdout bytes, exit status, signal): what a broken, newer
+        or hostile memplug list may print."""
+        def mutated(fn):
+            j = self.good_list()
+            fn(j)
+            return json.dumps(j).encode()
+
+        def nested(depth):
+            return ('{"format_version": 1, "system": {}, "sources": [], "memory_blocks": %s}'
+                    % ("[" * depth + "]" * depth)).encode()
+        good = json.dumps(self.good_list()).encode()
+        return [
+            ("sources-int", mutated(lambda j: j.update(sources=[1])), 0, None),
+            ("capabilities-str", mutated(lambda j: j["system"].update(capabilities="x")),
+             0, None),
+            ("block-source-obj", mutated(lambda j: j["memory_blocks"][0].update(source={})),
+             0, None),
+            ("block-int", mutated(lambda j: j["memory_blocks"].append(7)), 0, None),
+            ("system-list", mutated(lambda j: j.update(system=[])), 0, None),
+            ("size-str", mutated(lambda j: j["sources"][0].update(size="1G")), 0, None),
+            ("no-summary", mutated(lambda j: j.pop("summary")), 0, None),
+            ("array", b"[]", 0, None),
+            ("empty", b"", 0, None),
+            ("nan", mutated(lambda j: j["system"].update(block_size_bytes=float("nan"))),
+             0, None),
+            ("non-utf8", good.replace(b'"kernel": "', b'"kernel": "\xff\xfe', 1), 0, None),
+            ("latin1-extra", good[:-1] + b', "x": "\xe9"}', 0, None),
+            ("deep", nested(100000), 0, None),
+            ("truncated", good[:len(good) // 2], 0, None),
+            ("crash", good[:100], 0, signal.SIGSEGV),
+            ("killed", b"", 0, signal.SIGKILL),
+            ("exit-3", good, 3, None),
+        ]
+
+    def test_bad_output_is_never_a_stale_success(self):
+        """Issue 22, item 7: whatever memplug list prints or however it
+        dies, the file says memplug_list_success 0 afterwards, keeps the
+        last success time, and no temp file is left."""
+        root = self.tree("vm-small")
+        for name, out_bytes, rc, sig in self.bad_outputs():
+            with self.subTest(output=name):
+                out = self.outdir("bad-" + name)
+                erc, _ = export(root, out)
+                self.assertEqual(erc, 0)
+                with open(os.path.join(out, "memplug.prom")) as f:
+                    ts = samples(f.read())[("memplug_list_last_success_timestamp_seconds",
+                                            frozenset())]
+                stub = self.stand_in("memplug-" + name, out_bytes, rc, sig)
+                erc, stderr = self.run_exporter(out, stub)
+                self.assertEqual(erc, 1, stderr)
+                self.assertRegex(stderr, r"^memplug-textfile: ")
+                self.assert_failure_file(out, ts, stderr)
+
+    def test_write_failing_part_way(self):
+        """The write itself fails (RLIMIT_FSIZE: EFBIG part-way): no temp
+        file, and the file left says 0, never the old success; when not
+        even that fits, no file at all rather than a stale one."""
+        import resource
+        root = self.tree("vm-small")
+        for limit, left in ((1500, True), (100, False)):
+            with self.subTest(limit=limit):
+                out = self.outdir("fsize-%d" % limit)
+                self.assertEqual(export(root, out)[0], 0)
+                with open(os.path.join(out, "memplug.prom")) as f:
+                    text = f.read()
+                self.assertGreater(len(text), 1500)
+                ts = samples(text)[("memplug_list_last_success_timestamp_seconds",
+                                    frozenset())]
+
+                def small_files(limit=limit):
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+                erc, stderr = self.run_exporter(out, MEMPLUG, {"MEMPLUG_SYSFS_ROOT": root},
+                                                small_files)
+                self.assertEqual(erc, 1, stderr)
+                if left:
+                    self.assert_failure_file(out, ts, stderr)
+                else:
+                    self.assertNotIn("Traceback", stderr)
+                    self.assertEqual(os.listdir(out), [], "stale or temp file left")
+
+    def test_leftover_temp_files_removed(self):
+        """Temp files of an earlier run killed mid-write (this exporter's
+        and those of prometheus_client's write_to_textfile) are removed
+        once they are old; node_exporter never reads them (no .prom)."""
+        root = self.tree("vm-small")
+        out = self.outdir("leftover")
+        old = [".memplug.prom.abc123.tmp", "memplug.prom.4242.140000000000"]
+        for n in old + ["other.prom.123.456", ".memplug.prom.fresh.tmp"]:
+            with open(os.path.join(out, n), "w") as f:
+                f.write("memplug_list_success 1\n")
+        for n in old:
+            os.utime(os.path.join(out, n), (time.time() - 3600,) * 2)
+        self.assertEqual(export(root, out)[0], 0)
+        self.assertEqual(sorted(os.listdir(out)),
+                         [".memplug.prom.fresh.tmp", "memplug.prom", "other.prom.123.456"])
+
+    def test_schema_is_the_shipped_one(self):
+        """The shape check reads Documentation/schema/list.json (installed
+        into datadir, substituted into the installed exporter): a schema
+        that forbids what memplug prints makes the run a failure; a
+        missing or broken schema is a failure, not a pass."""
+        root = self.tree("vm-small")
+        with open(os.path.join(SRC, "Documentation", "schema", "list.json")) as f:
+            schema = json.load(f)
+        schema["properties"]["summary"]["properties"]["total_memblocks"]["maximum"] = 0
+        strict = os.path.join(self.tmp, "strict.json")
+        with open(strict, "w") as f:
+            json.dump(schema, f)
+        broken = os.path.join(self.tmp, "broken.json")
+        with open(broken, "w") as f:
+            f.write('{"type": 7}')
+        for name, path, want in (("shipped", os.path.join(SRC, "Documentation", "schema",
+                                                          "list.json"), 0),
+                                 ("strict", strict, 1), ("broken", broken, 1),
+                                 ("missing", os.path.join(self.tmp, "none.json"), 1)):
+            with self.subTest(schema=name):
+                out = self.outdir("schema-" + name)
+                erc, stderr = self.run_exporter(out, MEMPLUG, {"MEMPLUG_SYSFS_ROOT": root},
+                                                extra=["--schema", path])
+                self.assertEqual(erc, want, stderr)
+                self.assertNotIn("Traceback", stderr)
+                with open(os.path.join(out, "memplug.prom")) as f:
+                    s = samples(f.read())
+                self.assertEqual(s[("memplug_list_success", frozenset())], 1.0 - want)
+                if want:
+                    self.assertIn("schema", stderr)
+
+    def new_shape_schema(self):
+        """The shipped schema, extended (where it does not have them yet)
+        by issue 18's warnings as data and the dax device state."""
+        with open(os.path.join(SRC, "Documentation", "schema", "list.json")) as f:
+            schema = json.load(f)
+        warning = {"type": "object", "required": ["code", "message"],
+                   "properties": {"source": {"type": ["string", "null"]},
+                                  "code": {"type": "string"},
+                                  "message": {"type": "string"}}}
+        schema["properties"].setdefault("warnings", {"type": "array", "items": warning})
+        src = schema["properties"]["sources"]["items"]["properties"]
+        src.setdefault("warnings", {"type": "array", "items": warning})
+        src.setdefault("state", {"type": ["string", "null"]})
+        path = os.path.join(self.tmp, "list-new-shape.json")
+        with open(path, "w") as f:
+            json.dump(schema, f)
+        return path
+
+    def export_json(self, name, j, schema):
+        """The exporter on a stand-in printing J; the samples."""
+        stub = self.stand_in("memplug-" + name, json.dumps(j).encode())
+        out = self.outdir(name)
+        rc, stderr = self.run_exporter(out, stub, extra=["--schema", schema])
+        with open(os.path.join(out, "memplug.prom")) as f:
+            text = f.read()
+        self.assertEqual(rc, 0, stderr)
+        self.assertEqual(self.promtool(text)[0], 0, text)
+        return samples(text)
+
+    @staticmethod
+    def only(s, name):
+        return {tuple(sorted(k[1])): v for k, v in s.items() if k[0] == name}
+
+    def test_warnings_and_state_both_shapes(self):
+        """Issue 18, item 3: memplug_warnings{code} counts list's warnings
+        (root list, or per source: objects, strings, the older warning
+        string) and memplug_source_state the kernel's dax state."""
+        schema = self.new_shape_schema()
+        unpl = {"code": "memory-unplugged", "message": "bound to kmem with no memory"}
+        aob = {"code": "auto-online-movable", "message": "auto_online_blocks is online_movable"}
+        dax = [s["source"] for s in self.good_list()["sources"] if s["type"] == "dax"][0]
+
+        def shaped(new_root, per_source, state, old=None):
+            j = self.good_list()
+            for s in j["sources"]:
+                if state is not None:
+                    s["state"] = state if s["source"] == dax else None
+                if per_source is not None:
+                    s["warnings"] = per_source if s["source"] == dax else []
+                s["warning"] = old if s["source"] == dax else None
+            if new_root is not None:
+                j["warnings"] = new_root
+            return j
+        cases = [
+            ("new", shaped([dict(unpl, source=dax), dict(aob, source=None),
+                            dict(unpl, source=dax)], [unpl, unpl], "unplugged",
+                           unpl["message"]),
+             {"memory-unplugged": 2, "auto-online-movable": 1}, "unplugged"),
+            ("per-source", shaped(None, [unpl, aob], "online_movable"),
+             {"memory-unplugged": 1, "auto-online-movable": 1}, "online_movable"),
+            ("old", shaped(None, None, None, "some blocks are offline"),
+             {"unspecified": 1}, None),
+            ("none", shaped([], [], "offline"), {}, "offline"),
+            ("odd-state", shaped([], [], "half_plugged"), {}, "unknown"),
+        ]
+        for name, j, codes, state in cases:
+            with self.subTest(shape=name):
+                s = self.export_json("warn-" + name, j, schema)
+                self.assertEqual(s[("memplug_list_success", frozenset())], 1.0)
+                self.assertEqual({dict(k)["code"]: v for k, v in
+                                  self.only(s, "memplug_warnings").items()}, codes)
+                st_ = self.only(s, "memplug_source_state")
+                if state is None:
+                    self.assertEqual(st_, {})
+                    continue
+                self.assertEqual({dict(k)["source"] for k in st_}, {dax})
+                self.assertEqual([dict(k)["state"] for k, v in st_.items() if v == 1], [state])
+                self.assertGreaterEqual(len(st_), 5)
+
+    def test_warning_codes_bounded(self):
+        schema = self.new_shape_schema()
+        j = self.good_list()
+        j["warnings"] = ([{"source": None, "code": "code-%d" % i, "message": "m"}
+                          for i in range(100)] +
+                         [{"source": None, "code": c, "message": "m"}
+                          for c in ("Bad Code", "x" * 65, "a--b", "\u00e9t\u00e9", "-x")])
+        s = self.export_json("warn-bounded", j, schema)
+        codes = {dict(k)["code"]: v for k, v in self.only(s, "memplug_warnings").items()}
+        self.assertLessEqual(len(codes), 34)
+        self.assertEqual(codes["other"], 68)
+        self.assertEqual(codes["invalid"], 5)
+        self.assertEqual(sum(codes.values()), 105)
+
+    def test_new_shape_against_the_shipped_schema(self):
+        """Whatever the shipped schema says at run time decides: the new
+        shape passes if the schema has it, else the run is a failure."""
+        with open(os.path.join(SRC, "Documentation", "schema", "list.json")) as f:
+            shipped = json.load(f)
+        j = self.good_list()
+        j["warnings"] = []
+        stub = self.stand_in("memplug-new-shipped", json.dumps(j).encode())
+        out = self.outdir("new-shipped")
+        rc, stderr = self.run_exporter(out, stub)
+        has = "warnings" in shipped["properties"] or \
+            shipped.get("additionalProperties", True) is not False
+        self.assertEqual(rc, 0 if has else 1, stderr)
+
     def test_basis_change_keeps_the_series(self):
         """memmap_basis moves from predicted to observed: the bytes series
         keeps its labels; only the _info series changes."""

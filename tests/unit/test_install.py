@@ -136,6 +136,20 @@ class Install(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(
             SRC, "contrib", "systemd", "memplug-online@.service")))
 
+    def test_exporter_reads_the_installed_schema(self):
+        """memplug-textfile's default --schema is the installed
+        list.json, and every schema of Documentation/schema is there."""
+        exporter = self.assertInstalled(self.dir_of("libexecdir"), "memplug",
+                                        "memplug-textfile")
+        self.assertTrue(os.access(exporter, os.X_OK))
+        schema_dir = os.path.join(self.dir_of("datadir"), "memplug", "schema")
+        for s in glob.glob(os.path.join(SRC, "Documentation", "schema", "*.json")):
+            self.assertInstalled(schema_dir, os.path.basename(s))
+        with open(exporter) as f:
+            text = f.read()
+        self.assertNotIn("@SCHEMA@", text)
+        self.assertIn('SCHEMA = "%s"' % os.path.join(schema_dir, "list.json"), text)
+
     def test_bash_completion(self):
         d = pkgvar("bash-completion", "completionsdir")
         if self.opt.get("bash_completion") == "disabled":

@@ -61,7 +61,8 @@ check_boot() {
 	wait_for 60 unit_settled memplug-apply.service || fail "memplug-apply.service did not finish"
 	[ "$MEMPLUG_BOOT" != 1 ] || metric hotplug_to_online_ms "$(elapsed_ms "$t0")" ms
 	assert_eq "$(unit_state "$unit")" active "$unit (journal: $(unit_journal "$unit" | tail -n 5))"
-	assert_eq "$(unit_state memplug-apply.service)" active "memplug-apply.service"
+	assert_eq "$(unit_state memplug-apply.service)" active \
+		"memplug-apply.service (journal: $(unit_journal memplug-apply.service | grep -v "^ *[]}{[]*,*$" | tail -n 40))"
 
 	step "blocks of $dev online Movable"
 	memplug list -d "$dev" >$j || fail "memplug list -d $dev"

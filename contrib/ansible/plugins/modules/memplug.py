@@ -54,6 +54,10 @@ options:
         C(regionZ), C(all) (every dax device), or for C(state) a block list
         such as C(memory33-47).
       - Processed one at a time, in the order given.
+      - Each must be one of these names, as the kernel spells them
+        (C(dax0.0), not C(dax00.0)); anything else, above all anything
+        that looks like an option, fails the task before memplug runs.
+        memplug gets the targets after C(--).
       - Required with C(mode) or C(state).
     type: list
     elements: str
@@ -229,9 +233,14 @@ targets:
       type: list
       elements: int
     warnings:
-      description: Warnings, e.g. blocks the kernel onlined in another zone.
+      description:
+        - Warnings, e.g. blocks the kernel onlined in another zone, each
+          an object with a C(code) and a C(message) (strings from an older
+          memplug).
+        - Each is also passed to Ansible's warnings, as
+          C(TARGET), C(CODE) and C(MESSAGE) joined by colons.
       type: list
-      elements: str
+      elements: raw
     timings_ms:
       description: Milliseconds per phase.
       type: dict
@@ -243,6 +252,19 @@ targets:
     error:
       description: The reason for C(refused), C(partial) or C(error).
       type: str
+memplug_warnings:
+  description:
+    - Every warning of the run, each with the C(target) it is about (null
+      for the run as a whole), a machine-readable C(code) (kebab-case;
+      null from an older memplug that gave text only) and the C(message).
+      memplug's own top-level C(warnings); Ansible reserves that name for
+      its warnings, which get each of these as C(TARGET), C(CODE) and
+      C(MESSAGE) joined by colons.
+  returned: when memplug printed its JSON
+  type: list
+  elements: dict
+  sample: [{"target": "dax0.0", "code": "zone-mismatch",
+            "message": "15 blocks online in Normal, not Movable"}]
 rc:
   description: memplug's exit status (0, 1, 2, 3 or 4, see memplug(1)).
   returned: always
@@ -263,18 +285,22 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
-    COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, first_error_line,
-    memplug_argv, run_memplug)
+    COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, check_targets,
+    first_error_line, memplug_argv, pass_warnings, run_memplug)
 
 
 def build_argv(module):
+    """memplug's command line: options first, then "--" and the targets
+    (validated by check_targets), so that no target is read as an option."""
     p = module.params
     if p['config']:
         argv = memplug_argv(module, 'apply')
         argv.append('--config=%s' % p['config'])
-    elif p['mode']:
+        if module.check_mode:
+            argv.append('--dry-run')
+        return argv
+    if p['mode']:
         argv = memplug_argv(module, 'reconfigure')
-        argv.extend(p['targets'])
         argv.append('--mode=%s' % p['mode'])
         if p['memmap_on_memory'] is not None:
             argv.append('--memmap-on-memory' if p['memmap_on_memory']
@@ -285,11 +311,6 @@ def build_argv(module):
             argv.append('--parallel' if p['parallel'] else '--no-parallel')
     else:
         argv = memplug_argv(module, p['state'])
-        argv.extend(p['targets'])
-    if p['config']:
-        if module.check_mode:
-            argv.append('--dry-run')
-        return argv
     if p['zone'] and p['state'] != 'offline':
         argv.append('--zone=%s' % p['zone'])
     if p['order']:
@@ -302,6 +323,8 @@ def build_argv(module):
         argv.append('--force')
     if module.check_mode:
         argv.append('--dry-run')
+    argv.append('--')
+    argv.extend(p['targets'])
     return argv
 
 
@@ -377,6 +400,7 @@ def main():
     p = module.params
     if p['targets'] is not None and not p['targets']:
         module.fail_json(msg='targets: empty list')
+    check_targets(module, p['targets'] or [])
     if p['config']:
         given = [k for k in ('zone', 'memmap_on_memory', 'parallel', 'order',
                              'timeout', 'wait') if p[k] is not None]
@@ -393,6 +417,7 @@ def main():
     if data is None:
         module.fail_json(msg=first_error_line(err) or 'memplug failed (exit %d)' % rc,
                          **result)
+    result['memplug_warnings'] = pass_warnings(module, data, 'targets', 'target')
     result.update((k, v) for k, v in data.items() if k != 'changed')
     if module.check_mode:
         result['changed'] = bool(data.get('would_change'))

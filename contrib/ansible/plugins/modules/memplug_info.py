@@ -48,7 +48,10 @@ options:
     type: bool
     default: false
   device:
-    description: Only this dax device, namespace or CXL region (C(--device)).
+    description:
+      - Only this dax device, namespace or CXL region (C(--device)),
+        C(daxX.Y), C(namespaceX.Y) or C(regionN); another name fails the
+        task before memplug runs.
     type: str
   node:
     description: Only this NUMA node (C(--node)).
@@ -112,10 +115,29 @@ nodes:
   type: list
   elements: dict
 sources:
-  description: One entry per memory source, see memplug-list(1).
+  description:
+    - One entry per memory source, see memplug-list(1).
+    - A dax device's C(state) is the kernel's (C(unplugged), C(offline),
+      C(online), C(online_kernel), C(online_movable)), null where the kernel
+      has no such file.
+    - Its C(warnings) (objects with C(code) and C(message)) and the older
+      C(warning) string are passed to Ansible's warnings.
   returned: success
   type: list
   elements: dict
+memplug_warnings:
+  description:
+    - Every warning of C(memplug list), each with the C(source) it is about
+      (null for the system as a whole), a machine-readable C(code)
+      (kebab-case; null from an older memplug that gave text only) and the
+      C(message).  memplug's top-level C(warnings); Ansible reserves that
+      name for its warnings, which get each of these as
+      C(SOURCE), C(CODE) and C(MESSAGE) joined by colons.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"source": "dax0.0", "code": "memory-unplugged",
+            "message": "bound to kmem with no memory present"}]
 namespaces:
   description: nvdimm namespaces.
   returned: success
@@ -144,7 +166,8 @@ cmd:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
-    COMMON_ARGS, EXIT_OK, first_error_line, memplug_argv, run_memplug)
+    COMMON_ARGS, EXIT_OK, check_device, first_error_line, memplug_argv,
+    pass_warnings, run_memplug)
 
 
 def main():
@@ -159,6 +182,8 @@ def main():
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     p = module.params
+    if p['device'] is not None:
+        check_device(module, p['device'])
     argv = memplug_argv(module, 'list')
     if p['devices']:
         argv.append('--devices')
@@ -177,6 +202,7 @@ def main():
         module.fail_json(msg=first_error_line(err) or 'memplug list failed (exit %d)' % rc,
                          rc=rc, cmd=argv, stderr=err)
     data.pop('changed', None)
+    data['memplug_warnings'] = pass_warnings(module, data, 'sources', 'source')
     module.exit_json(changed=False, rc=rc, cmd=argv, **data)
 
 
