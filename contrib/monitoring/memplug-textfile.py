@@ -75,7 +75,7 @@ from prometheus_client.parser import text_string_to_metric_families
 PROM = "memplug.prom"
 LAST_SUCCESS = "memplug_list_last_success_timestamp_seconds"
 MAX_PREVIOUS = 16 << 20   # bytes of the previous file read, at most
-FORMAT_VERSION = 1        # the shape of memplug's JSON this exporter reads
+FORMAT_VERSION = 2        # the shape of memplug's JSON this exporter reads
 # meson substitutes the installed schema; from a source tree, the tree's
 SCHEMA = "@SCHEMA@"
 SOURCE_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",

@@ -19,7 +19,7 @@ EXIT_PARTIAL = 3
 EXIT_REFUSED = 4
 
 # the JSON shape these modules read (memplug's "format_version")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # memplug's target grammar (cli/target.c, cli/block-list.c, memplug-online(1)):
 # kernel names with canonical decimal numbers, block lists, "all".  Anything
@@ -28,7 +28,8 @@ FORMAT_VERSION = 1
 _NUM = r'(?:0|[1-9][0-9]{0,9})'
 _DEVICE = r'dax{0}\.{0}|namespace{0}\.{0}|region{0}'.format(_NUM)
 DEVICE_RE = re.compile(r'(?:{0})\Z'.format(_DEVICE))
-TARGET_RE = re.compile(r'(?:all|{0}|memory{1}(?:-(?:memory)?{1})?)\Z'.format(_DEVICE, _NUM))
+TARGET_RE = re.compile(r'(?:all|{0}|boot-node{1}|memory{1}(?:-(?:memory)?{1})?)\Z'.format(
+    _DEVICE, _NUM))
 
 COMMON_ARGS = dict(
     sysfs_root=dict(type='path'),
@@ -51,7 +52,7 @@ def check_targets(module, targets):
     for t in targets:
         if not TARGET_RE.match(t):
             module.fail_json(msg='targets: not a memplug target: %r (want daxX.Y, '
-                             'namespaceX.Y, regionN, memoryN, memoryN-M or all)' % t,
+                             'namespaceX.Y, regionN, memoryN, memoryN-M, boot-nodeN or all)' % t,
                              changed=False)
 
 

@@ -52,7 +52,7 @@ options:
     description:
       - What to act on, as memplug names them, C(daxX.Y), C(namespaceX.Y),
         C(regionZ), C(all) (every dax device), or for C(state) a block list
-        such as C(memory33-47).
+        such as C(memory33-47) or the boot memory of a node, C(boot-node0).
       - Processed one at a time, in the order given.
       - Each must be one of these names, as the kernel spells them
         (C(dax0.0), not C(dax00.0)); anything else, above all anything
