@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "action.h"
 #include "block-list.h"
 #include "builtin.h"
@@ -231,9 +232,29 @@ static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
  * or changed the identity behind its name.  A block event for memory that
  * is no offline block of a dax device does not wait at all.
  */
+/*
+ * At boot a devdax namespace reads "raw" until its dax driver claims it:
+ * the boot run waits for such a namespace (bounded) before it refuses it,
+ * as a truly raw one must be.  A section matched to a device is never a
+ * namespace refusal.
+ */
+#define SETTLE_MS 20000
+#define SETTLE_POLL_MS 250
+
+static bool namespace_settling(const struct apply_run *run)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->nr; i++)
+		if (!run->matches[i].source && run->matches[i].refused[0])
+			return true;
+	return false;
+}
+
 static int lock_and_match(struct cli_context *cli, const struct config *cfg,
 			  struct apply_run *run, const struct apply_opts *o)
 {
+	long waited;
 	int rc;
 
 	if (o->block) {
@@ -246,9 +267,21 @@ static int lock_and_match(struct cli_context *cli, const struct config *cfg,
 	if (!o->action.dry_run &&
 	    memplug_lock(cli->ctx, (unsigned int)o->action.wait_s * 1000))
 		return cli_error(EXIT_ERROR, "%s", memplug_get_error(cli->ctx));
-	if (memplug_scan(cli->ctx))
-		return cli_error(EXIT_ERROR, "%s", memplug_get_error(cli->ctx));
-	rc = conf_match_all(cli->ctx, cfg, &run->matches, &run->nr, NULL);
+	for (waited = 0;; waited += SETTLE_POLL_MS) {
+		if (memplug_scan(cli->ctx))
+			return cli_error(EXIT_ERROR, "%s",
+					 memplug_get_error(cli->ctx));
+		free(run->matches);
+		run->matches = NULL;
+		run->nr = 0;
+		rc = conf_match_all(cli->ctx, cfg, &run->matches, &run->nr,
+				    NULL);
+		if (rc || o->device || o->block || o->action.dry_run ||
+		    !namespace_settling(run) || waited >= SETTLE_MS ||
+		    waited / 1000 >= o->action.wait_s)
+			break;
+		usleep(SETTLE_POLL_MS * 1000);
+	}
 	if (!rc && (o->device || o->block))
 		rc = restrict_matches(cli->ctx, run, o);
 	return rc;

@@ -988,7 +988,8 @@ def vm_73():
     m.namespaces["namespace1.0"] = {
         "region": "region1", "sysfs_mode": "fsdax", "mode": "fsdax",
         "size": 2 * GiB, "resource": 0x200000000, "numa_node": 0,
-        "target_node": 0, "holder": None, "map": "dev"}
+        "target_node": 0, "holder": None, "map": "dev",
+        "uuid": "3c2b1a09-8f7e-4d6c-9b5a-0123456789ab"}
     m.expect["dax0.0"] = {"location": ["node:0"], "basis": "observed"}
     return m
 

@@ -111,6 +111,20 @@ class Verdict(unittest.TestCase):
         with open(os.path.join(root, "run/memplug/unplugged")) as f:
             self.assertEqual(f.read(), "dax1.0\n")
 
+    def test_apply_refuses_a_namespace_that_stays_fsdax(self):
+        # at boot a devdax namespace reads raw until its driver claims it:
+        # apply waits (bounded by --wait) before it refuses one that stays
+        root = self.build(st.build("vm-73"))
+        conf = os.path.join(self.tmp, "conf")
+        os.mkdir(conf, 0o755)
+        with open(os.path.join(conf, "10.conf"), "w") as f:
+            f.write("[namespace x]\nuuid = 3c2b1a09-8f7e-4d6c-9b5a-0123456789ab\n")
+        rc, j, err = self.run_mp(root, "apply", "--config=" + conf, "--wait=1")
+        self.assertEqual(rc, 4, err)
+        t = j["targets"][0]
+        self.assertEqual((t["target"], t["result"]), ("namespace1.0", "refused"))
+        self.assertIn("never converts a namespace", t["error"])
+
     def test_no_state_file_reads_null(self):
         root = self.build(st.build("vm-small"))
         rc, j, err = self.run_mp(root, "list")
