@@ -23,8 +23,6 @@
 # shellcheck disable=SC3043,SC2086 # busybox sh: local; fixed sysfs paths
 
 ROUNDS=3
-OUT=/tmp/bench.out
-ERR=/tmp/bench.err
 STATE=$SYS_DAX/dax0.0/state
 
 nvdimm_devdax >/dev/null
@@ -34,15 +32,6 @@ nvdimm_devdax >/dev/null
 n_movable() { grep -l Movable $SYS_MEM/memory*/valid_zones | while read -r z; do
 	[ "$(cat "${z%/valid_zones}/state")" = online ] && echo; done | wc -l; }
 
-timed() {
-	local name="$1" t0 ms rc=0
-	shift
-	t0=$(now_ns)
-	"$@" >$OUT 2>$ERR || rc=$?
-	ms=$(elapsed_ms "$t0")
-	[ "$rc" -eq 0 ] || fail "$name: '$*' exited $rc: $(head -c 600 $ERR)"
-	metric "$name" "$ms" ms
-}
 # N WORD...: the words, the first N moved to the end
 rotate() {
 	local n=$1 i=0 x
@@ -70,7 +59,7 @@ plug() {
 }
 
 step "warm-up"
-memplug online dax0.0 --force >$OUT 2>$ERR || fail "warm-up online: $(cat $ERR)"
+memplug online dax0.0 --force >$TIMED_OUT 2>$TIMED_ERR || fail "warm-up online: $(cat $TIMED_ERR)"
 unplug 0
 PATHS="rebind state raw"
 r=1

@@ -79,17 +79,6 @@ raw_offline() {
 	for b in "$@"; do echo offline >$SYS_MEM/$b/state; done
 }
 
-# timed NAME CMD...: run CMD (must exit 0), emit metric NAME <ms> ms
-timed() {
-	local name="$1" t0 ms rc=0
-	shift
-	t0=$(now_ns)
-	"$@" >$OUT 2>$ERR || rc=$?
-	ms=$(elapsed_ms "$t0")
-	[ "$rc" -eq 0 ] || fail "$name: '$*' exited $rc: $(head -c 600 $ERR)"
-	metric "$name" "$ms" ms
-}
-
 # ------------------------------------------------------------ reconfigure
 # devdax -> system-ram (online Movable) with each tool, then back to devdax
 # (untimed, with memplug).

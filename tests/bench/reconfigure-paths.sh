@@ -48,17 +48,6 @@ MOM=0
 log "kernel $(uname -r), memmap_on_memory parameter $PARAM, dax knob $([ -e "$KNOB" ] && cat "$KNOB" || echo absent), target_node $(cat $SYS_DAX/$dev/target_node 2>/dev/null || echo ?)"
 metric memmap_paths_measured $MOM bool
 
-# timed NAME CMD...: run CMD (must exit 0), emit metric NAME <ms> ms
-timed() {
-	local name="$1" t0 ms rc=0
-	shift
-	t0=$(now_ns)
-	"$@" >$OUT 2>$ERR || rc=$?
-	ms=$(elapsed_ms "$t0")
-	[ "$rc" -eq 0 ] || fail "$name: '$*' exited $rc: $(head -c 600 $ERR)"
-	metric "$name" "$ms" ms
-}
-
 # all dax blocks online Movable (one grep each: forks are slow under TCG)
 n_movable() { echo $(($(grep -lx Movable $SYS_MEM/memory*/valid_zones | wc -l))); }
 check_ram() {

@@ -52,6 +52,19 @@ step() {
 
 # metric NAME VALUE [UNIT]
 metric() { echo "MEMPLUG-METRIC: $1 $2 ${3:-}" >/dev/console; }
+# timed NAME CMD...: run CMD (must exit 0), its stdout and stderr in
+# $TIMED_OUT and $TIMED_ERR, and emit metric NAME <ms> ms (benchmarks)
+TIMED_OUT=/tmp/bench.out
+TIMED_ERR=/tmp/bench.err
+timed() {
+	local name="$1" t0 ms rc=0
+	shift
+	t0=$(now_ns)
+	"$@" >$TIMED_OUT 2>$TIMED_ERR || rc=$?
+	ms=$(elapsed_ms "$t0")
+	[ "$rc" -eq 0 ] || fail "$name: '$*' exited $rc: $(head -c 600 $TIMED_ERR)"
+	metric "$name" "$ms" ms
+}
 
 # ------------------------------------------------------------- assertions
 # assert_eq ACTUAL EXPECTED WHAT
