@@ -50,7 +50,20 @@ COMMANDS = [
     ["list", "--table"], ["list", "-M", "--raw"],
     ["list", "--pairs", "-o", "+NAMESPACE,REGION,REASON"],
     ["--list-targets"],
+    # @CONF: a memplug.conf.d of the round, mutated (config_mutated)
+    ["config", "check", "--config=@CONF"], ["config", "show", "--config=@CONF"],
+    ["apply", "--dry-run", "--config=@CONF"], ["apply", "--config=@CONF", "--wait=1"],
+    ["apply", "--device=dax0.0", "--config=@CONF", "--wait=1"],
 ]
+# a memplug.conf that matches the fixtures' devices, before mutation
+CONF_BASE = (b"# memplug.conf of the mutation test\n"
+             b"[namespace pmem]\nuuid = " + st.NS_UUID.encode() + b"\nzone = movable\n\n"
+             b"[dax d]\nresource = 0x102000000\nmode = system-ram\n\n"
+             b"[region cxl]\nhpa = 0x4000000000\nmemmap_on_memory = yes\n"
+             b"target_node = 2\n\n[reconfigure-device x]\nnvdimm.uuid = "
+             + st.NS_UUID.encode() + b"\nmode = system-ram\nonline = true\n")
+CONF_PIECES = [b"[", b"]", b"\\\n", b"\\", b"=", b" = ", b"#", b";", b"\r\n", b"\n[x y]\n",
+               b"\n[namespace pmem]\n", b"zone = normal\n", b"0x", b"010", b"\x00"]
 # device, namespace, region, block and node names as a hostile tree may hold
 # them: what memplug prints of them is clean, what --list-targets prints is
 # a kernel name, and nothing of them is ever run
@@ -215,12 +228,38 @@ class Mutator:
         return "%s %s" % (kind, rel)
 
 
+def config_mutated(rnd, base_dir):
+    """a conf.d (root's, 0755) with memplug.conf mutated: hostile names and
+    text, INI syntax pieces, cut or repeated lines; its path"""
+    d = os.path.join(base_dir, "conf.d")
+    shutil.rmtree(d, ignore_errors=True)
+    os.mkdir(d, 0o755)
+    data = bytearray(CONF_BASE)
+    for _ in range(rnd.randint(1, 5)):
+        pos = rnd.randrange(len(data) + 1)
+        op = rnd.randrange(4)
+        if op == 0:
+            data[pos:pos] = rnd.choice(HOSTILE_TEXT + HOSTILE_SUFFIXES)
+        elif op == 1:
+            data[pos:pos] = rnd.choice(CONF_PIECES)
+        elif op == 2:
+            del data[pos:pos + rnd.randint(1, 40)]
+        else:
+            lines = bytes(data).split(b"\n")
+            i = rnd.randrange(len(lines))
+            lines.insert(i, lines[i])
+            data = bytearray(b"\n".join(lines))
+    with open(os.path.join(d, "10-mutated.conf"), "wb") as f:
+        f.write(bytes(data))
+    return d
+
+
 def outside_state(tmp):
     state = {}
     for d, dirs, files in os.walk(tmp):
         if d == tmp:
-            dirs[:] = [n for n in dirs if n not in ("tree", "templates")]
-            files = [n for n in files if n not in ("tree", "templates")]
+            dirs[:] = [n for n in dirs if n not in ("tree", "templates", "conf.d")]
+            files = [n for n in files if n not in ("tree", "templates", "conf.d")]
         for n in files + dirs:
             p = os.path.join(d, n)
             st_ = os.lstat(p)
@@ -279,6 +318,9 @@ class Mutations(unittest.TestCase):
             mut = Mutator(rnd, root, outside)
             done = [mut.mutate(names_only) for _ in range(rnd.randint(1, 4))]
             cmd = rnd.choice(commands)
+            if any("@CONF" in a for a in cmd):
+                conf = config_mutated(rnd, tmp)
+                cmd = [a.replace("@CONF", conf) for a in cmd]
             what = "seed %d round %d: %s: memplug %s after [%s]" % (
                 SEED, rounds, fixture, " ".join(cmd), "; ".join(done))
             rc, out, err = self.run_one(root, cmd, what)
@@ -335,6 +377,10 @@ class Mutations(unittest.TestCase):
         self.assertGreaterEqual(rc, 0, "%s: killed by signal %d: %r" % (what, -rc, err[-3000:]))
         self.assertIn(rc, (0, 1, 2, 3, 4), "%s: exit %d: %r" % (what, rc, err[-3000:]))
         text = self.clean_text(err, what, "stderr")
+        if cmd[0] == "config" and cmd[1] == "check":
+            # one line per mistake, no JSON: exit 0 or 2
+            self.assertIn(rc, (0, 2), "%s: exit %d: %r" % (what, rc, text))
+            return
         if cmd[0] == "--list-targets" or any(a in cmd for a in ("--table", "--raw",
                                                                    "--pairs")):
             self.check_text_out(rc, out, text, what, cmd)
