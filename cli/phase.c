@@ -96,8 +96,8 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 		memplug_get_block_size(ctx) / memplug_get_page_size(ctx);
 	long long sys_kernel = 0, sys_movable = 0, kernel, movable, delta;
 	struct memplug_node *node;
+	bool known = false, worse = false;
 	char why[256] = "";
-	bool known = false;
 	unsigned long i;
 
 	memplug_node_foreach(ctx, node) {
@@ -116,11 +116,16 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 			if (!online && on &&
 			    memplug_block_get_zone(b) != MEMPLUG_ZONE_MOVABLE)
 				delta -= pages;
-			else if (online && !on && zone == MEMPLUG_ZONE_MOVABLE)
+			else if (!online && on)
+				movable -= pages;
+			else if (online && !on &&
+				 zone == MEMPLUG_ZONE_MOVABLE) {
 				movable += pages;
-			else if (online && !on && zone == MEMPLUG_ZONE_NORMAL)
+				worse = true;
+			} else if (online && !on && zone == MEMPLUG_ZONE_NORMAL)
 				delta += pages;
 		}
+		worse |= delta < 0;
 		if (__builtin_add_overflow(sys_movable, movable,
 					   &sys_movable) ||
 		    __builtin_add_overflow(sys_kernel, kernel + delta,
@@ -144,8 +149,10 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 			break;
 		}
 	}
-	if (!known)
-		return EXIT_OK; /* no zoneinfo: nothing to weigh */
+	/* no zoneinfo: nothing to weigh; and only a change that adds Movable
+	 * or takes kernel memory is judged (offlining Movable always helps) */
+	if (!known || !worse)
+		return EXIT_OK;
 	if (!why[0] && sys_kernel <= 0 && (sys_movable > 0 || !online))
 		snprintf(why, sizeof(why),
 			 "the system would keep no kernel-zone memory");

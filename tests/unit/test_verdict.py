@@ -293,6 +293,17 @@ class Verdict(unittest.TestCase):
         rc, j, err = self.run_mp(root, "online", "dax0.0", "--zone=normal",
                                  "--dry-run")
         self.assertEqual(rc, 0, err)
+        # online Movable beyond the ratio: offlining it only helps, never
+        # refused (found by the 64 GiB bench: offline --unplug was)
+        m = st.Machine("ratio-on", 128 * st.MiB, kernel=KERNEL_73,
+                       auto_online="offline", params=st.KERNEL_PARAMS)
+        st.add_qemu_boot_ram(m)
+        m.add_nvdimm_dax(ns_size=14 * st.GiB + 32 * st.MiB,
+                         dax_state="online_movable")
+        root = self.build(m)
+        rc, j, err = self.run_mp(root, "offline", "dax0.0", "--unplug",
+                                 "--dry-run")
+        self.assertEqual(rc, 0, err)
 
 
 if __name__ == "__main__":
