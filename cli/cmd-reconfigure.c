@@ -286,7 +286,7 @@ static int wanted_system_ram(struct memplug_ctx *ctx, struct report *r,
 		if (rc)
 			return rc;
 		if (o->action.dry_run && !whole) {
-			/* the rest of the plan, for a device not unbound */
+			/* a dry run unbound nothing: plan what follows */
 			set_knob(ctx, r, src, o);
 			report_step(r, "bind %s to kmem", t->source);
 			if (!o->no_online)
