@@ -18,13 +18,21 @@ kills=20
 run_expect 0 memplug reconfigure dax0.0 --mode=system-ram --no-online
 assert_json $J '.targets[0].after.online_memblocks' 0 "blocks added offline"
 
-step "one run of each undisturbed"
-t0=$(now_ns)
-run_expect 0 memplug online dax0.0
-t_on=$(elapsed_ms "$t0")
-t0=$(now_ns)
-run_expect 0 memplug offline dax0.0
-t_off=$(elapsed_ms "$t0")
+step "three runs of each undisturbed, the fastest timed"
+# the first runs pay cold caches: timed, they stretched the kill window
+# so far that most kills came after a warm run had ended (4 of 20 hits)
+t_on=999999
+t_off=999999
+for _ in 1 2 3; do
+	t0=$(now_ns)
+	run_expect 0 memplug online dax0.0
+	t=$(elapsed_ms "$t0")
+	if [ "$t" -lt "$t_on" ]; then t_on=$t; fi
+	t0=$(now_ns)
+	run_expect 0 memplug offline dax0.0
+	t=$(elapsed_ms "$t0")
+	if [ "$t" -lt "$t_off" ]; then t_off=$t; fi
+done
 metric online_ms "$t_on" ms
 metric offline_ms "$t_off" ms
 

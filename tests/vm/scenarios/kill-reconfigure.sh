@@ -21,13 +21,15 @@ n=0
 for path in ordered kernel-auto; do
 	n=$((n + 1))
 	if [ $path = ordered ]; then opt=--no-parallel; else opt=--parallel; fi
-	step "$path: two runs undisturbed, the second timed"
+	step "$path: three runs undisturbed, the fastest timed"
 	# the first also loads kmem and warms caches: timed, it stretched the
 	# kill window so far that most kills came after a warm run had ended
-	for _ in 1 2; do
+	t=999999
+	for _ in 1 2 3; do
 		t0=$(now_ns)
 		run_expect 0 memplug reconfigure dax0.0 --mode=system-ram $opt
-		t=$(elapsed_ms "$t0")
+		ms=$(elapsed_ms "$t0")
+		if [ "$ms" -lt "$t" ]; then t=$ms; fi
 		run_expect 0 memplug reconfigure dax0.0 --mode=devdax
 	done
 	metric "${path}_ms" "$t" ms
