@@ -339,7 +339,9 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 		for (j = 0; j < ctx->nr_sources; j++) {
 			struct memplug_source *src = ctx->sources[j];
 
-			if (src->namespace && !strcmp(src->namespace, ns->name))
+			/* the first: a hostile tree may name two */
+			if (src->namespace && !ns->dax &&
+			    !strcmp(src->namespace, ns->name))
 				ns->dax = strdup(src->name);
 		}
 		free(dir);
@@ -377,7 +379,9 @@ static void scan_regions(struct memplug_ctx *ctx)
 		for (j = 0; j < ctx->nr_sources; j++) {
 			struct memplug_source *src = ctx->sources[j];
 
-			if (src->region && !strcmp(src->region, r->name))
+			/* the first: a hostile tree may name two */
+			if (src->region && !r->dax &&
+			    !strcmp(src->region, r->name))
 				r->dax = strdup(src->name);
 		}
 		free(dir);
