@@ -57,9 +57,8 @@ static bool node_pages(struct memplug_node *node, long long *kernel,
 						MEMPLUG_ZONE_DMA32,
 						MEMPLUG_ZONE_NORMAL };
 	struct memplug_zone_pages zp;
-	size_t i;
-
 	bool known = false;
+	size_t i;
 
 	*kernel = *movable = 0;
 	/* zoneinfo's numbers: each kept below 2^56 pages, so sums fit */

@@ -266,13 +266,13 @@ MEMPLUG_EXPORT int memplug_dax_set_state(struct memplug_source *src,
 	if (!path)
 		return -ENOMEM;
 	rc = write_text(ctx, path, word);
-	if (rc)
+	if (rc) {
 		rc = set_error(ctx, -rc, "%s: write %s to %s", src->name, word,
 			       path);
-	else
+	} else {
 		src->dax_state = state;
-	if (!rc)
 		record_unplugged(src, state == MEMPLUG_DAX_STATE_UNPLUGGED);
+	}
 	free(path);
 	return rc;
 }

@@ -103,16 +103,16 @@ MEMPLUG_EXPORT int memplug_block_offline(struct memplug_block *block)
 }
 
 #define RECORD_ONLINED "onlined"
-#define RECORD_MAX 4096
 /*
  * What memplug onlined this boot, and into which zone: lines "FIRST LAST
- * ZONE" (block ids), the newest last.  Only the newest lines that fit in
- * RECORD_MAX are kept: an old run forgotten reads as "not memplug's".
+ * ZONE" (block ids), the newest last.  Only the newest lines that
+ * run_read() returns are kept: an old run forgotten reads as "not
+ * memplug's".
  */
 static void record_onlined(struct memplug_ctx *ctx,
 			   struct memplug_block **blocks, unsigned long nr)
 {
-	char *old = run_read(ctx, RECORD_ONLINED), *text, *keep;
+	char *old = run_read(ctx, RECORD_ONLINED), *text, *keep, *nl;
 	size_t len = old ? strlen(old) : 0, cap, used;
 	unsigned long i, j;
 
@@ -138,9 +138,10 @@ static void record_onlined(struct memplug_ctx *ctx,
 					 blocks[j - 1]->id,
 					 memplug_zone_name(z));
 	}
-	keep = text;
-	while (strlen(keep) >= RECORD_MAX - 1 && strchr(keep, '\n'))
-		keep = strchr(keep, '\n') + 1;
+	/* drop the oldest lines, each once: the text can be long */
+	for (keep = text; used >= RUN_FILE_MAX - 1 && (nl = strchr(keep, '\n'));
+	     keep = nl + 1)
+		used -= (size_t)(nl + 1 - keep);
 	if (run_write(ctx, RECORD_ONLINED, keep, 0644, false))
 		dbg(ctx, "cannot record onlined blocks\n");
 	free(text);

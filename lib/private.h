@@ -308,6 +308,8 @@ bool name_is_plain(const char *name);
 #define KALLSYMS_MAX (256ULL << 20)
 
 /* rundir.c: <root>/run/memplug, no symlinks, fixed modes */
+/* run_read() returns at most RUN_FILE_MAX - 1 bytes of a file */
+#define RUN_FILE_MAX 4096
 int run_dir_open(struct memplug_ctx *ctx, bool create);
 bool run_dir_exists(struct memplug_ctx *ctx);
 char *run_read(struct memplug_ctx *ctx, const char *name);

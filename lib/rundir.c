@@ -15,7 +15,6 @@
 #include "private.h"
 
 #define JOURNAL_AOB "auto_online_blocks.saved"
-#define RUN_FILE_MAX 4096
 
 /* a directory below @dirfd, never through a symlink; created 0755 */
 static int subdir(int dirfd, const char *name, bool create)
