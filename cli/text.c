@@ -57,9 +57,13 @@ char *text_clean(const char *text, bool for_json)
 				out[o++] = '?';
 			}
 			s++;
-		} else if (!for_json && (*s < 0x20 || *s == 0x7f ||
-					 (n == 2 && s[0] == 0xc2 &&
-					  s[1] < 0xa0))) { /* C0, DEL, C1 */
+		} else if (!for_json &&
+			   (*s < 0x20 || *s == 0x7f ||
+			    (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) ||
+			    (n == 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+			     (s[2] == 0xa8 || s[2] == 0xa9)))) {
+			/* C0, DEL, C1, and U+2028/U+2029: the line and
+			 * paragraph separators break a line too */
 			out[o++] = '?';
 			s += n;
 		} else {
