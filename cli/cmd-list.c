@@ -163,12 +163,34 @@ static bool source_matches(struct memplug_source *src,
 	return false;
 }
 
+/* what the system as a whole warns of, "source": null */
+static void system_warnings(struct memplug_ctx *ctx, struct json_object *all)
+{
+	struct json_object *w = NULL, *one;
+
+	if (!memplug_parallel_onlining_requested(ctx) ||
+	    memplug_has_parallel_onlining(ctx) ||
+	    !memplug_get_parallel_hotplug_ratio(ctx))
+		return;
+	one = json_warning(
+		"parallel-unconfirmed",
+		"parallel_hotplug_ratio= is on the kernel command line, but the running kernel shows no parallel onlining (no parameter file, no deferred_online_memory): memplug onlines in its own order");
+	w = json_object_new_object();
+	json_object_object_add(w, "source", NULL);
+	json_object_object_foreach(one, k, v)
+		json_object_object_add(w, k, json_object_get(v));
+	json_object_put(one);
+	json_object_array_add(all, w);
+}
+
 static struct json_object *system_json(struct memplug_ctx *ctx,
 				       const struct list_opts *o)
 {
 	struct json_object *sys = json_object_new_object();
 	struct json_object *caps = json_object_new_object();
 	enum memplug_tristate knob = memplug_has_dax_memmap_knob(ctx);
+	/* reads kallsyms only when the command line asks for parallel */
+	bool parallel = memplug_probe_parallel_onlining(ctx);
 	long ratio = memplug_get_parallel_hotplug_ratio(ctx);
 	long long memmap = memplug_get_nr_memmap_pages(ctx);
 	long long boot = memplug_get_nr_memmap_boot_pages(ctx);
@@ -199,9 +221,12 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 				       NULL :
 				       json_object_new_boolean(knob ==
 							       MEMPLUG_YES));
+	json_object_object_add(caps, "parallel_onlining",
+			       json_object_new_boolean(parallel));
 	json_object_object_add(
-		caps, "parallel_onlining",
-		json_object_new_boolean(memplug_has_parallel_onlining(ctx)));
+		caps, "parallel_requested",
+		json_object_new_boolean(
+			memplug_parallel_onlining_requested(ctx)));
 	json_object_object_add(caps, "parallel_hotplug_ratio",
 			       json_int_or_null(ratio, ratio >= 0));
 	json_object_object_add(
@@ -216,9 +241,7 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 	/* what reconfigure --mode=system-ram does by default here */
 	json_object_object_add(
 		sys, "online_path",
-		json_object_new_string(memplug_has_parallel_onlining(ctx) ?
-					       "kernel" :
-					       "ordered-writes"));
+		json_object_new_string(parallel ? "kernel" : "ordered-writes"));
 	json_object_object_add(
 		sys, "online_order",
 		json_object_new_string(memplug_order_name(memplug_order_resolve(
@@ -464,7 +487,7 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 {
 	struct list_opts o = { .node = -1, .zone = MEMPLUG_NR_ZONES };
 	struct memplug_ctx *ctx = cli->ctx;
-	struct json_object *root, *sources, *blocks;
+	struct json_object *root, *sources, *blocks, *warnings;
 	struct memplug_source *src;
 	struct block_rows rows = { .o = &o };
 	bool done;
@@ -525,8 +548,9 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	else
 		blocks = json_array_stream(next_block_row, &rows);
 	json_object_object_add(root, "memory_blocks", blocks);
-	json_object_object_add(root, "warnings",
-			       json_collect_warnings(sources, "source"));
+	warnings = json_collect_warnings(sources, "source");
+	system_warnings(ctx, warnings);
+	json_object_object_add(root, "warnings", warnings);
 	if (o.table.enabled)
 		rc = list_table_print(root, o.blocks, &o.table);
 	else

@@ -167,7 +167,7 @@ static bool use_parallel(struct memplug_ctx *ctx,
 {
 	if (o->no_online || o->parallel == 0)
 		return false;
-	return o->parallel == 1 || memplug_has_parallel_onlining(ctx);
+	return o->parallel == 1 || memplug_probe_parallel_onlining(ctx);
 }
 
 /* devdax or disabled -> kmem, then the blocks online */

@@ -87,48 +87,11 @@ static bool kallsyms_has(struct memplug_ctx *ctx, const char *symbol)
 	}
 	rc = kallsyms_fd_has(fd, symbol, KALLSYMS_MAX);
 	close(fd);
-	if (rc < 0 && !ctx->bad_file[0])
-		snprintf(ctx->bad_file, sizeof(ctx->bad_file),
-			 "%s: larger than %llu bytes", path,
-			 (unsigned long long)KALLSYMS_MAX);
+	if (rc < 0)
+		err(ctx, "%s: larger than %llu bytes, not read to its end\n",
+		    path, (unsigned long long)KALLSYMS_MAX);
 	free(path);
 	return rc > 0;
-}
-
-/*
- * Reading kallsyms costs most of a second on a slow machine, and its
- * answer holds until the next boot: keep it in <root>/run/memplug/kallsyms
- * as "BOOT_ID SYMBOL 0|1".  Without a boot_id nothing is kept; a cache
- * that cannot be written (not root) only costs the next run the read.
- */
-static bool kallsyms_has_cached(struct memplug_ctx *ctx, const char *symbol)
-{
-	char *boot_id = read_textf(ctx, "proc/sys/kernel/random/boot_id");
-	char *cached = NULL, line[256];
-	bool found;
-	int n;
-
-	if (!boot_id || strlen(boot_id) > 64) {
-		found = kallsyms_has(ctx, symbol);
-		goto out;
-	}
-	cached = run_read(ctx, "kallsyms");
-	n = snprintf(line, sizeof(line), "%s %s ", boot_id, symbol);
-	if (cached && n < (int)sizeof(line) && !strncmp(cached, line, n) &&
-	    (cached[n] == '0' || cached[n] == '1') && !cached[n + 1]) {
-		found = cached[n] == '1';
-		goto out;
-	}
-	found = kallsyms_has(ctx, symbol);
-	/* never creates run/memplug: only the lock does */
-	if (n < (int)sizeof(line) - 3 && run_dir_exists(ctx)) {
-		snprintf(line + n, sizeof(line) - n, "%d\n", found);
-		run_write(ctx, "kallsyms", line, 0644, false);
-	}
-out:
-	free(cached);
-	free(boot_id);
-	return found;
 }
 
 const char *cmdline_param(const char *cmdline, const char *key)
@@ -145,29 +108,35 @@ const char *cmdline_param(const char *cmdline, const char *key)
 }
 
 /*
- * Parallel deferred onlining (Anolis): no mainline interface, so look for
- * each trace it may leave: the boot parameter, a module parameter, or the
- * kernel function that does the deferred work.
+ * Parallel deferred onlining (Anolis) has no mainline interface.  It is
+ * switched on by parallel_hotplug_ratio= on the command line, which a
+ * kernel without it ignores: the command line only says that the operator
+ * asked, and memplug looks further only then.  A module parameter file
+ * that the kernel registered confirms it here, cheaply; the kernel
+ * function that does the deferred work (kallsyms) is looked for only by
+ * memplug_probe_parallel_onlining().  Nothing here writes.
  */
 static void detect_parallel(struct memplug_ctx *ctx)
 {
+	struct parallel_facts *par = &ctx->parallel;
 	char *cmdline, *path, *text;
 	const char *val;
 	struct dirent *de;
 	DIR *dir;
 
-	if (ctx->parallel_detected)
+	if (par->detected)
 		return;
-	ctx->parallel_detected = true;
-	ctx->parallel_hotplug_ratio = -1;
+	par->detected = true;
+	par->ratio = -1;
 	cmdline = read_textf(ctx, "proc/cmdline");
 	val = cmdline ? cmdline_param(cmdline, "parallel_hotplug_ratio") : NULL;
 	if (val) {
-		ctx->parallel_onlining = true;
-		ctx->parallel_hotplug_ratio = strtol(val, NULL, 10);
-		ctx->parallel_evidence = "cmdline";
+		par->requested = true;
+		par->ratio = strtol(val, NULL, 10);
 	}
 	free(cmdline);
+	if (!par->requested)
+		return;
 	path = root_path(ctx, "sys/module");
 	dir = path ? root_opendir(ctx, path) : NULL;
 	while (dir && (de = readdir(dir))) {
@@ -178,23 +147,15 @@ static void detect_parallel(struct memplug_ctx *ctx)
 			de->d_name);
 		if (!text)
 			continue;
-		ctx->parallel_onlining = true;
-		ctx->parallel_hotplug_ratio = strtol(text, NULL, 10);
-		ctx->parallel_evidence = "module";
+		par->confirmed = true;
+		par->ratio = strtol(text, NULL, 10);
+		par->evidence = "module";
 		free(text);
 		break;
 	}
 	if (dir)
 		closedir(dir);
 	free(path);
-	if (!ctx->parallel_onlining &&
-	    kallsyms_has_cached(ctx, "deferred_online_memory")) {
-		ctx->parallel_onlining = true;
-		ctx->parallel_evidence = "kallsyms";
-	}
-	/* ratio 0 turns the deferral off */
-	if (ctx->parallel_hotplug_ratio == 0)
-		ctx->parallel_onlining = false;
 }
 
 /*
@@ -358,23 +319,51 @@ memplug_has_dax_memmap_knob(struct memplug_ctx *ctx)
 	return ctx->dax_memmap_knob;
 }
 
+/* ratio 0 turns the deferral off */
 MEMPLUG_EXPORT bool memplug_has_parallel_onlining(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel_onlining;
+	return ctx->parallel.confirmed && ctx->parallel.ratio != 0;
+}
+
+MEMPLUG_EXPORT bool memplug_parallel_onlining_requested(struct memplug_ctx *ctx)
+{
+	detect_parallel(ctx);
+	return ctx->parallel.requested;
 }
 
 MEMPLUG_EXPORT long memplug_get_parallel_hotplug_ratio(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel_hotplug_ratio;
+	return ctx->parallel.ratio;
 }
 
 MEMPLUG_EXPORT const char *
 memplug_get_parallel_evidence(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel_evidence;
+	return ctx->parallel.evidence;
+}
+
+/*
+ * The one costly look: /proc/kallsyms (megabytes, formatted by the kernel
+ * per read) for the function that does the deferred work, only when the
+ * command line asks for parallel onlining and nothing cheaper confirmed
+ * it, and once per context.  Reads only.
+ */
+MEMPLUG_EXPORT bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx)
+{
+	struct parallel_facts *par = &ctx->parallel;
+
+	detect_parallel(ctx);
+	if (par->requested && !par->confirmed && !par->probed) {
+		par->probed = true;
+		if (kallsyms_has(ctx, "deferred_online_memory")) {
+			par->confirmed = true;
+			par->evidence = "kallsyms";
+		}
+	}
+	return memplug_has_parallel_onlining(ctx);
 }
 
 MEMPLUG_EXPORT bool memplug_has_memory_probe(struct memplug_ctx *ctx)

@@ -112,10 +112,25 @@ const char *memplug_get_online_policy(struct memplug_ctx *ctx);
 long memplug_get_auto_movable_ratio(struct memplug_ctx *ctx); /* -1: none */
 /* the dax memmap_on_memory knob: UNKNOWN when no dax device can tell */
 enum memplug_tristate memplug_has_dax_memmap_knob(struct memplug_ctx *ctx);
+/*
+ * Parallel deferred onlining.  These getters read the command line and
+ * module parameter files once per context and nothing else: _requested is
+ * parallel_hotplug_ratio= on the command line (a kernel without the
+ * feature ignores it), _has is the running kernel confirmed to have it
+ * (with a ratio other than 0), the evidence says what confirmed it
+ * ("module": a parameter file; "kallsyms": the kernel's
+ * deferred_online_memory), NULL while unconfirmed.
+ */
 bool memplug_has_parallel_onlining(struct memplug_ctx *ctx);
+bool memplug_parallel_onlining_requested(struct memplug_ctx *ctx);
 long memplug_get_parallel_hotplug_ratio(struct memplug_ctx *ctx); /* -1 */
-/* where parallel onlining was detected ("cmdline", "module", "kallsyms") */
 const char *memplug_get_parallel_evidence(struct memplug_ctx *ctx);
+/*
+ * Confirm a requested but unconfirmed parallel onlining by reading
+ * /proc/kallsyms (megabytes; once per context, only when requested).
+ * Reads only.  Returns memplug_has_parallel_onlining() afterwards.
+ */
+bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx);
 bool memplug_has_memory_probe(struct memplug_ctx *ctx);
 /* /proc/vmstat counters, -1 when the kernel has none */
 long long memplug_get_nr_memmap_pages(struct memplug_ctx *ctx);

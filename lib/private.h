@@ -114,6 +114,16 @@ struct iomem_range {
 	char *parent;
 };
 
+/* parallel deferred onlining: facts of the boot, read on first ask */
+struct parallel_facts {
+	bool detected; /* the cheap evidence was read */
+	bool requested; /* parallel_hotplug_ratio= on the command line */
+	bool confirmed; /* the running kernel has it */
+	bool probed; /* kallsyms was looked at */
+	long ratio; /* -1 when not given */
+	const char *evidence; /* "module", "kallsyms" or NULL */
+};
+
 struct memplug_ctx {
 	int refcount;
 	memplug_log_fn log_fn;
@@ -140,10 +150,7 @@ struct memplug_ctx {
 	char *online_policy;
 	long auto_movable_ratio;
 	enum memplug_tristate dax_memmap_knob;
-	bool parallel_detected; /* once per ctx, on first use */
-	bool parallel_onlining;
-	long parallel_hotplug_ratio;
-	const char *parallel_evidence;
+	struct parallel_facts parallel; /* kernel.c, once per ctx */
 	bool memory_probe;
 	long long nr_memmap_pages;
 	long long nr_memmap_boot_pages;

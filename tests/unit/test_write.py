@@ -77,43 +77,70 @@ class WritePaths(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         caps = j["system"]["capabilities"]
         self.assertTrue(caps["parallel_onlining"])
+        self.assertTrue(caps["parallel_requested"])
         self.assertEqual(caps["parallel_hotplug_ratio"], 2)
-        self.assertEqual(caps["parallel_evidence"], "cmdline")
+        self.assertEqual(caps["parallel_evidence"], "kallsyms")
         self.assertEqual(j["system"]["online_path"], "kernel")
+        self.assertEqual(j["warnings"], [])
         root2 = self.build(st.build("cxl-host"))
         rc, j, err = self.run_mp(root2, "list")
         self.assertFalse(j["system"]["capabilities"]["parallel_onlining"])
+        self.assertFalse(j["system"]["capabilities"]["parallel_requested"])
         self.assertEqual(j["system"]["online_path"], "ordered-writes")
 
-    def test_kallsyms_answer_kept_per_boot(self):
-        # no cmdline or module trace: only kallsyms says "parallel"
+    def test_parallel_module_parameter_confirms(self):
+        # a parameter file the kernel registered: no kallsyms needed
         m = st.build("cxl-host-parallel")
-        m.cmdline = m.cmdline.replace(" parallel_hotplug_ratio=2", "")
+        m.kallsyms = None
         root = self.build(m)
-        os.makedirs(os.path.join(root, "run/memplug"))
-        boot_id = "proc/sys/kernel/random/boot_id"
-        os.makedirs(os.path.join(root, os.path.dirname(boot_id)))
-        with open(os.path.join(root, boot_id), "w") as f:
-            f.write("3f1c2a9e-0b7d-4c55-9e43-1d2f6a7b8c90\n")
+        param = os.path.join(root, "sys/module/memory/parameters")
+        os.makedirs(param)
+        with open(os.path.join(param, "parallel_hotplug_ratio"), "w") as f:
+            f.write("3\n")
+        rc, j, err = self.run_mp(root, "list", "-s")
+        self.assertEqual(rc, 0, err)
+        caps = j["system"]["capabilities"]
+        self.assertEqual((caps["parallel_onlining"], caps["parallel_evidence"],
+                          caps["parallel_hotplug_ratio"]), (True, "module", 3))
 
-        def evidence():
-            rc, j, err = self.run_mp(root, "list", "-s")
-            self.assertEqual(rc, 0, err)
-            caps = j["system"]["capabilities"]
-            return caps["parallel_onlining"], caps["parallel_evidence"]
+    def test_cmdline_alone_is_no_evidence(self):
+        # a kernel without the feature ignores parallel_hotplug_ratio=:
+        # not parallel, the ordered path, and a warning that says why
+        m = st.build("cxl-host-parallel")
+        m.kallsyms = "ffffffff81000000 T _stext\nffffffff812a1c40 T online_pages\n"
+        root = self.build(m)
+        rc, j, err = self.run_mp(root, "list", "-s")
+        self.assertEqual(rc, 0, err)
+        caps = j["system"]["capabilities"]
+        self.assertEqual((caps["parallel_onlining"], caps["parallel_requested"],
+                          caps["parallel_evidence"]), (False, True, None))
+        self.assertEqual(j["system"]["online_path"], "ordered-writes")
+        self.assertEqual([(w["source"], w["code"]) for w in j["warnings"]],
+                         [(None, "parallel-unconfirmed")])
+        plan = self.run_mp(root, "reconfigure", "dax0.0", "--mode=devdax",
+                           "--dry-run")
+        self.assertEqual(plan[0], 0, plan[2])
 
-        self.assertEqual(evidence(), (True, "kallsyms"))
-        self.assertEqual(self.read(root, "run/memplug/kallsyms"),
-                         "3f1c2a9e-0b7d-4c55-9e43-1d2f6a7b8c90 deferred_online_memory 1")
-        # same boot: the kept answer holds even if kallsyms is unreadable
-        os.unlink(os.path.join(root, "proc/kallsyms"))
-        self.assertEqual(evidence(), (True, "kallsyms"))
-        # another boot: read again (and there is no kallsyms now)
-        with open(os.path.join(root, boot_id), "w") as f:
-            f.write("00000000-1111-2222-3333-444444444444\n")
-        self.assertEqual(evidence(), (False, None))
-        self.assertEqual(self.read(root, "run/memplug/kallsyms"),
-                         "00000000-1111-2222-3333-444444444444 deferred_online_memory 0")
+    def test_list_reads_no_kallsyms_unless_asked(self):
+        # without the command line parameter kallsyms is never opened: an
+        # unreadable one (a FIFO would block a reader) changes nothing, and
+        # list writes nothing below the root
+        m = st.build("cxl-host")
+        root = self.build(m)
+        kallsyms = os.path.join(root, "proc/kallsyms")
+        if os.path.lexists(kallsyms):
+            os.unlink(kallsyms)
+        os.mkfifo(kallsyms)
+
+        def tree():
+            return sorted((d, n, os.lstat(os.path.join(d, n)).st_mtime_ns)
+                          for d, _, names in os.walk(root) for n in names)
+        before = tree()
+        rc, j, err = self.run_mp(root, "list")
+        self.assertEqual(rc, 0, err)
+        self.assertFalse(j["system"]["capabilities"]["parallel_onlining"])
+        self.assertEqual(tree(), before)
+        self.assertFalse(os.path.exists(os.path.join(root, "run")))
 
     def test_kallsyms_module_symbol(self):
         # a module's symbol reads "addr t name\t[module]"; a longer name
@@ -122,7 +149,6 @@ class WritePaths(unittest.TestCase):
                              ("ffffffffc0a01000 t deferred_online_memory_x\n", False)):
             m = st.build("cxl-host-parallel")
             m.name = "kallsyms-%s" % expect
-            m.cmdline = m.cmdline.replace(" parallel_hotplug_ratio=2", "")
             m.kallsyms = "ffffffff81000000 T _stext\n" + "x" * 300000 + "\n" + text
             root = self.build(m)
             rc, j, err = self.run_mp(root, "list", "-s")
