@@ -6,9 +6,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "action.h"
 #include "builtin.h"
 #include "reconfigure.h"
+#include "signals.h"
 
 enum {
 	OPT_MODE = NR_ACTION_OPTIONS,
@@ -170,6 +172,35 @@ static bool use_parallel(struct memplug_ctx *ctx,
 	return o->parallel == 1 || memplug_probe_parallel_onlining(ctx);
 }
 
+/*
+ * The kernel onlines the whole device while kmem binds.  Signals are held
+ * while auto_online_blocks is changed, so that it is always restored (the
+ * library journals it against SIGKILL).  With deferred onlining the pages
+ * reach the allocator after the blocks read online: wait for the target
+ * node's MemTotal to stay the same over three polls (at most ~12 s).
+ */
+static int kernel_online(struct memplug_ctx *ctx, struct memplug_source *src,
+			 enum memplug_online_type type)
+{
+	int node = memplug_source_get_target_node(src);
+	long long last = -2, cur;
+	int rc, stable = 0, polls = 0;
+	sigset_t old;
+
+	signals_hold(&old);
+	rc = memplug_dax_enable_ram_online(src, type);
+	signals_release(&old);
+	if (rc || node < 0)
+		return rc;
+	while (stable < 3 && polls++ < 1200) {
+		cur = memplug_node_read_mem_total(ctx, node);
+		stable = cur == last ? stable + 1 : 0;
+		last = cur;
+		usleep(stable ? 10000 : 5000);
+	}
+	return 0;
+}
+
 /* devdax or disabled -> kmem, then the blocks online */
 static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 			 const struct target *t,
@@ -213,7 +244,7 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 		return EXIT_OK;
 	}
 	if (parallel)
-		rc = memplug_dax_enable_ram_online(src, o->action.online_type);
+		rc = kernel_online(ctx, src, o->action.online_type);
 	else
 		rc = memplug_dax_enable_ram(src);
 	return report_applied(ctx, r, rc);

@@ -651,7 +651,7 @@ static int load_file(struct config *cfg, const char *path, bool optional,
 		rc = config_error(cf.path, 0, "iniparser cannot parse it: %s",
 				  captured_error ? captured_error :
 				  errno		 ? strerror(errno) :
-						   "unknown error");
+						   "it gives no reason");
 		free(captured_error);
 		captured_error = NULL;
 		goto out;

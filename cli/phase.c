@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "signals.h"
 
 static void record_failed(struct report *r, struct memplug_batch *batch)
 {
@@ -225,8 +226,11 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 		r->result = "planned";
 		return EXIT_OK;
 	}
+	/* a write the kernel blocks past the deadline returns EINTR */
+	alarm_arm((unsigned int)o->timeout_s * 1000);
 	rc = memplug_offline_blocks(ctx, blocks, nr, order,
 				    (unsigned int)o->timeout_s * 1000, &batch);
+	alarm_disarm();
 	snprintf(what, sizeof(what), "still online after %ld s", o->timeout_s);
 	return end_batch(r, &batch, rc, "offline_ms", what);
 }

@@ -105,20 +105,21 @@ static const struct valid_zones *valid_zones_intern(struct memplug_ctx *ctx,
 	size_t len = strlen(text);
 	int i;
 
-	for (i = 0; i < ctx->nr_valid_zones && i < VALID_ZONES_SEARCHED; i++)
-		if (!strcmp(ctx->valid_zones[i]->text, text))
-			return ctx->valid_zones[i];
-	grow = realloc(ctx->valid_zones,
-		       (ctx->nr_valid_zones + 1) * sizeof(*grow));
+	for (i = 0; i < ctx->blocks.nr_valid_zones && i < VALID_ZONES_SEARCHED;
+	     i++)
+		if (!strcmp(ctx->blocks.valid_zones[i]->text, text))
+			return ctx->blocks.valid_zones[i];
+	grow = realloc(ctx->blocks.valid_zones,
+		       (ctx->blocks.nr_valid_zones + 1) * sizeof(*grow));
 	if (!grow)
 		return NULL;
-	ctx->valid_zones = grow;
+	ctx->blocks.valid_zones = grow;
 	vz = malloc(sizeof(*vz) + len + 1);
 	if (!vz)
 		return NULL;
 	memcpy(vz->text, text, len + 1);
 	vz->mask = zone_mask_parse(text, &vz->first);
-	ctx->valid_zones[ctx->nr_valid_zones++] = vz;
+	ctx->blocks.valid_zones[ctx->blocks.nr_valid_zones++] = vz;
 	return vz;
 }
 
@@ -126,11 +127,11 @@ static void valid_zones_free(struct memplug_ctx *ctx)
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_valid_zones; i++)
-		free(ctx->valid_zones[i]);
-	free(ctx->valid_zones);
-	ctx->valid_zones = NULL;
-	ctx->nr_valid_zones = 0;
+	for (i = 0; i < ctx->blocks.nr_valid_zones; i++)
+		free(ctx->blocks.valid_zones[i]);
+	free(ctx->blocks.valid_zones);
+	ctx->blocks.valid_zones = NULL;
+	ctx->blocks.nr_valid_zones = 0;
 }
 
 void block_zones_set(struct memplug_block *block, const char *text)
@@ -299,8 +300,9 @@ static bool removable_is_global(struct memplug_ctx *ctx)
 {
 	unsigned int major = 0, minor = 0;
 
-	return ctx->kernel_release &&
-	       sscanf(ctx->kernel_release, "%u.%u", &major, &minor) == 2 &&
+	return ctx->kernel.kernel_release &&
+	       sscanf(ctx->kernel.kernel_release, "%u.%u", &major, &minor) ==
+		       2 &&
 	       (major > 5 || (major == 5 && minor >= 7));
 }
 
@@ -333,42 +335,43 @@ int scan_blocks(struct memplug_ctx *ctx)
 
 		/* the block's start, id * block_size, must be an address */
 		if (!block_name_id(de->d_name, &id) ||
-		    id > UINT64_MAX / ctx->block_size)
+		    id > UINT64_MAX / ctx->kernel.block_size)
 			continue;
-		if (ctx->nr_blocks == cap) {
+		if (ctx->blocks.nr == cap) {
 			struct memplug_block *grow;
 
 			cap = cap ? cap * 2 : 256;
-			grow = realloc(ctx->blocks, cap * sizeof(*grow));
+			grow = realloc(ctx->blocks.block, cap * sizeof(*grow));
 			if (!grow) {
 				closedir(dir);
 				return -ENOMEM;
 			}
-			ctx->blocks = grow;
+			ctx->blocks.block = grow;
 		}
-		memset(&ctx->blocks[ctx->nr_blocks], 0, sizeof(*ctx->blocks));
-		ctx->blocks[ctx->nr_blocks].node = -1;
-		ctx->blocks[ctx->nr_blocks].removable = REMOVABLE_UNREAD;
-		ctx->blocks[ctx->nr_blocks++].id = id;
+		memset(&ctx->blocks.block[ctx->blocks.nr], 0,
+		       sizeof(*ctx->blocks.block));
+		ctx->blocks.block[ctx->blocks.nr].node = -1;
+		ctx->blocks.block[ctx->blocks.nr].removable = REMOVABLE_UNREAD;
+		ctx->blocks.block[ctx->blocks.nr++].id = id;
 	}
-	ctx->removable = REMOVABLE_UNREAD;
-	ctx->removable_global = removable_is_global(ctx);
+	ctx->blocks.removable = REMOVABLE_UNREAD;
+	ctx->blocks.removable_global = removable_is_global(ctx);
 	memfd = dirfd(dir);
-	if (ctx->nr_blocks) /* qsort(NULL, 0) is undefined */
-		qsort(ctx->blocks, ctx->nr_blocks, sizeof(*ctx->blocks),
-		      cmp_block);
+	if (ctx->blocks.nr) /* qsort(NULL, 0) is undefined */
+		qsort(ctx->blocks.block, ctx->blocks.nr,
+		      sizeof(*ctx->blocks.block), cmp_block);
 	close_batch_begin(ctx);
-	for (i = 0, kept = 0; i < ctx->nr_blocks && !rc; i++) {
-		rc = block_read(ctx, memfd, &ctx->blocks[i]);
+	for (i = 0, kept = 0; i < ctx->blocks.nr && !rc; i++) {
+		rc = block_read(ctx, memfd, &ctx->blocks.block[i]);
 		if (rc == -ENOENT) { /* removed while we read: drop it */
 			rc = 0;
 			continue;
 		}
-		ctx->blocks[kept++] = ctx->blocks[i];
+		ctx->blocks.block[kept++] = ctx->blocks.block[i];
 	}
 	close_batch_end(ctx);
 	if (!rc)
-		ctx->nr_blocks = kept;
+		ctx->blocks.nr = kept;
 	closedir(dir);
 	if (!rc)
 		block_nodes(ctx);
@@ -378,15 +381,15 @@ int scan_blocks(struct memplug_ctx *ctx)
 void free_blocks(struct memplug_ctx *ctx)
 {
 	valid_zones_free(ctx);
-	free(ctx->blocks);
-	ctx->blocks = NULL;
-	ctx->nr_blocks = 0;
+	free(ctx->blocks.block);
+	ctx->blocks.block = NULL;
+	ctx->blocks.nr = 0;
 }
 
 MEMPLUG_EXPORT struct memplug_block *
 memplug_block_get_first(struct memplug_ctx *ctx)
 {
-	return ctx->nr_blocks ? &ctx->blocks[0] : NULL;
+	return ctx->blocks.nr ? &ctx->blocks.block[0] : NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_block *
@@ -394,7 +397,8 @@ memplug_block_get_next(struct memplug_block *block)
 {
 	struct memplug_ctx *ctx = block->ctx;
 
-	return block + 1 < ctx->blocks + ctx->nr_blocks ? block + 1 : NULL;
+	return block + 1 < ctx->blocks.block + ctx->blocks.nr ? block + 1 :
+								NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_block *
@@ -402,9 +406,9 @@ memplug_block_get_by_id(struct memplug_ctx *ctx, unsigned long id)
 {
 	struct memplug_block key = { .id = id };
 
-	if (!ctx->nr_blocks)
+	if (!ctx->blocks.nr)
 		return NULL;
-	return bsearch(&key, ctx->blocks, ctx->nr_blocks, sizeof(key),
+	return bsearch(&key, ctx->blocks.block, ctx->blocks.nr, sizeof(key),
 		       cmp_block);
 }
 
@@ -421,12 +425,12 @@ MEMPLUG_EXPORT unsigned long memplug_block_get_id(struct memplug_block *block)
 
 MEMPLUG_EXPORT uint64_t memplug_block_get_start(struct memplug_block *block)
 {
-	return (uint64_t)block->id * block->ctx->block_size;
+	return (uint64_t)block->id * block->ctx->kernel.block_size;
 }
 
 MEMPLUG_EXPORT uint64_t memplug_block_get_size(struct memplug_block *block)
 {
-	return block->ctx->block_size;
+	return block->ctx->kernel.block_size;
 }
 
 MEMPLUG_EXPORT enum memplug_block_state
@@ -471,8 +475,9 @@ memplug_block_is_removable(struct memplug_block *block)
 
 	if (block->removable != REMOVABLE_UNREAD)
 		return block->removable;
-	if (ctx->removable != REMOVABLE_UNREAD && ctx->removable_global)
-		return block->removable = ctx->removable;
+	if (ctx->blocks.removable != REMOVABLE_UNREAD &&
+	    ctx->blocks.removable_global)
+		return block->removable = ctx->blocks.removable;
 	text = read_textf(ctx, SYSFS_MEMORY "/memory%lu/removable", block->id);
 	block->removable = !text	      ? MEMPLUG_UNKNOWN :
 			   !strcmp(text, "1") ? MEMPLUG_YES :
@@ -480,7 +485,7 @@ memplug_block_is_removable(struct memplug_block *block)
 						MEMPLUG_UNKNOWN;
 	free(text);
 	if (block->removable != MEMPLUG_UNKNOWN)
-		ctx->removable = block->removable;
+		ctx->blocks.removable = block->removable;
 	return block->removable;
 }
 

@@ -21,33 +21,53 @@
 #include "private.h"
 
 /* the root directory itself: opened once, compared to "/" by dev/ino */
-int confine_init(struct memplug_ctx *ctx)
+int confine_init(struct memplug_ctx *ctx, const char *root)
 {
 	struct stat st, slash;
+	size_t len;
 
-	ctx->root_fd = open(ctx->root[0] ? ctx->root : "/",
-			    O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ctx->live = ctx->root_fd >= 0 && !fstat(ctx->root_fd, &st) &&
-		    !stat("/", &slash) && st.st_dev == slash.st_dev &&
-		    st.st_ino == slash.st_ino;
-	if (ctx->live)
-		ctx->root[0] = '\0'; /* "/.", "/sys/..", a link to /: "/" */
+	ctx->fs.root_fd = -1;
+	ctx->fs.root = strdup(root);
+	if (!ctx->fs.root)
+		return -ENOMEM;
+	len = strlen(ctx->fs.root);
+	while (len > 0 && ctx->fs.root[len - 1] == '/')
+		ctx->fs.root[--len] = '\0';
+	ctx->fs.root_fd = open(ctx->fs.root[0] ? ctx->fs.root : "/",
+			       O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ctx->fs.live = ctx->fs.root_fd >= 0 && !fstat(ctx->fs.root_fd, &st) &&
+		       !stat("/", &slash) && st.st_dev == slash.st_dev &&
+		       st.st_ino == slash.st_ino;
+	if (ctx->fs.live)
+		ctx->fs.root[0] = '\0'; /* "/.", "/sys/..", a link to /: "/" */
 	return 0;
 }
 
 void confine_release(struct memplug_ctx *ctx)
 {
-	if (ctx->root_fd >= 0)
-		close(ctx->root_fd);
-	ctx->root_fd = -1;
+	if (ctx->fs.root_fd >= 0)
+		close(ctx->fs.root_fd);
+	ctx->fs.root_fd = -1;
+	free(ctx->fs.root);
+	ctx->fs.root = NULL;
+}
+
+void confine_scan_begin(struct memplug_ctx *ctx)
+{
+	ctx->fs.bad_file[0] = '\0';
+}
+
+const char *confine_bad_file(struct memplug_ctx *ctx)
+{
+	return ctx->fs.bad_file[0] ? ctx->fs.bad_file : NULL;
 }
 
 /* @path below the root as root_path() builds it, or already relative */
 static const char *relative(struct memplug_ctx *ctx, const char *path)
 {
-	size_t len = strlen(ctx->root);
+	size_t len = strlen(ctx->fs.root);
 
-	if (len && !strncmp(path, ctx->root, len) &&
+	if (len && !strncmp(path, ctx->fs.root, len) &&
 	    (path[len] == '/' || !path[len]))
 		path += len;
 	while (*path == '/')
@@ -63,11 +83,11 @@ static int open_checked(struct memplug_ctx *ctx, int dirfd, const char *rel,
 	int fd = openat(dirfd, rel, flags), ok;
 	ssize_t len;
 
-	if (fd < 0 || ctx->live)
+	if (fd < 0 || ctx->fs.live)
 		return fd;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	len = readlink(proc, real, sizeof(real) - 1);
-	root = realpath(ctx->root, NULL);
+	root = realpath(ctx->fs.root, NULL);
 	ok = len > 0 && root;
 	if (ok) {
 		size_t rlen = strlen(root);
@@ -95,8 +115,8 @@ int root_openat(struct memplug_ctx *ctx, int dirfd, const char *path, int flags)
 	const char *rel = path;
 	int fd;
 
-	if (dirfd == ctx->root_fd || dirfd == AT_FDCWD) {
-		dirfd = ctx->root_fd;
+	if (dirfd == ctx->fs.root_fd || dirfd == AT_FDCWD) {
+		dirfd = ctx->fs.root_fd;
 		rel = relative(ctx, path);
 	}
 	if (dirfd < 0) {
@@ -144,9 +164,9 @@ static const char *type_name(mode_t mode)
  */
 static void bad_file(struct memplug_ctx *ctx, const char *path, const char *why)
 {
-	if (!ctx->bad_file[0])
-		snprintf(ctx->bad_file, sizeof(ctx->bad_file), "%s: %s", path,
-			 why);
+	if (!ctx->fs.bad_file[0])
+		snprintf(ctx->fs.bad_file, sizeof(ctx->fs.bad_file), "%s: %s",
+			 path, why);
 	dbg(ctx, "%s: %s\n", path, why);
 }
 
@@ -158,12 +178,14 @@ static void bad_file(struct memplug_ctx *ctx, const char *path, const char *why)
  * consecutive numbers among them: every number in such a run is an fd
  * this context opened and still holds, so no other fd can be in it.
  */
-#define CLOSE_BATCH_MAX \
-	((int)(sizeof(((struct memplug_ctx *)0)->close_batch.fd) / sizeof(int)))
+#define CLOSE_BATCH_MAX                                              \
+	((int)(sizeof(((struct confine_state *)0)->close_batch.fd) / \
+	       sizeof(int)))
 
 static void close_batch_flush(struct memplug_ctx *ctx)
 {
-	int *fd = ctx->close_batch.fd, n = ctx->close_batch.nr, i, j, k, t;
+	int *fd = ctx->fs.close_batch.fd, n = ctx->fs.close_batch.nr, i, j, k,
+	    t;
 
 	/* the kernel hands out the lowest free number: mostly sorted */
 	for (i = 1; i < n; i++) {
@@ -180,13 +202,13 @@ static void close_batch_flush(struct memplug_ctx *ctx)
 			for (k = i; k < j; k++)
 				close(fd[k]);
 	}
-	ctx->close_batch.nr = 0;
+	ctx->fs.close_batch.nr = 0;
 }
 
 void close_batch_begin(struct memplug_ctx *ctx)
 {
-	ctx->close_batch.on = true;
-	ctx->close_batch.nr = 0;
+	ctx->fs.close_batch.on = true;
+	ctx->fs.close_batch.nr = 0;
 }
 
 void close_batch_end(struct memplug_ctx *ctx)
@@ -194,7 +216,7 @@ void close_batch_end(struct memplug_ctx *ctx)
 	int saved = errno;
 
 	close_batch_flush(ctx);
-	ctx->close_batch.on = false;
+	ctx->fs.close_batch.on = false;
 	errno = saved;
 }
 
@@ -202,11 +224,11 @@ void root_close(struct memplug_ctx *ctx, int fd)
 {
 	int saved = errno;
 
-	if (!ctx->close_batch.on) {
+	if (!ctx->fs.close_batch.on) {
 		close(fd);
 	} else {
-		ctx->close_batch.fd[ctx->close_batch.nr++] = fd;
-		if (ctx->close_batch.nr == CLOSE_BATCH_MAX)
+		ctx->fs.close_batch.fd[ctx->fs.close_batch.nr++] = fd;
+		if (ctx->fs.close_batch.nr == CLOSE_BATCH_MAX)
 			close_batch_flush(ctx);
 	}
 	errno = saved;

@@ -15,7 +15,6 @@ MEMPLUG_EXPORT int memplug_new(struct memplug_ctx **out, const char *root)
 		return -ENOMEM;
 	ctx->refcount = 1;
 	ctx->lock_fd = -1;
-	ctx->root_fd = -1;
 	log_init(ctx);
 	if (root_init(ctx, root)) {
 		free(ctx);
@@ -49,7 +48,6 @@ MEMPLUG_EXPORT struct memplug_ctx *memplug_unref(struct memplug_ctx *ctx)
 	free_model(ctx);
 	memplug_unlock(ctx);
 	confine_release(ctx);
-	free(ctx->root);
 	free(ctx);
 	return NULL;
 }
@@ -71,7 +69,7 @@ MEMPLUG_EXPORT int memplug_scan(struct memplug_ctx *ctx)
 
 	free_model(ctx);
 	clear_error(ctx);
-	ctx->bad_file[0] = '\0';
+	confine_scan_begin(ctx);
 	rc = scan_kernel(ctx);
 	if (!rc)
 		rc = scan_blocks(ctx);
@@ -84,11 +82,12 @@ MEMPLUG_EXPORT int memplug_scan(struct memplug_ctx *ctx)
 	if (!rc)
 		rc = scan_sources(ctx);
 	/* a FIFO, a device, a link out of the root, a huge file: say which */
-	if (!rc && ctx->bad_file[0])
-		rc = set_error(ctx, 0, "%s", ctx->bad_file);
+	if (!rc && confine_bad_file(ctx))
+		rc = set_error(ctx, 0, "%s", confine_bad_file(ctx));
 	if (rc) {
 		free_model(ctx);
-		return rc;
+		return fail(ctx, rc, "scan of the sysfs root '%s'",
+			    memplug_get_sysfs_root(ctx));
 	}
 	compute_memmap(ctx);
 	return 0;
@@ -102,7 +101,7 @@ MEMPLUG_EXPORT int memplug_scan(struct memplug_ctx *ctx)
  */
 MEMPLUG_EXPORT int memplug_refresh(struct memplug_ctx *ctx)
 {
-	if (!ctx->block_size)
+	if (!ctx->kernel.block_size)
 		return memplug_scan(ctx);
 	kernel_counters(ctx);
 	node_counters(ctx);

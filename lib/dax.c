@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,7 +134,7 @@ static bool any_online(struct memplug_source *src)
 	unsigned long i;
 
 	for (i = 0; i < src->nr_blocks; i++) {
-		memplug_block_refresh(src->blocks[i]);
+		memplug_block_refresh(src->blocks[i]); /* clears the error */
 		if (src->blocks[i]->state != MEMPLUG_BLOCK_OFFLINE)
 			return true;
 	}
@@ -196,7 +195,11 @@ MEMPLUG_EXPORT bool memplug_dax_unplugged_by_memplug(struct memplug_source *src)
 static int dax_op(struct memplug_source *src, enum dax_op op)
 {
 	static const char *const drivers[] = { "kmem", "device_dax", NULL };
+	static const char *const ops[] = { "bind to kmem", "bind to device_dax",
+					   "unbind" };
+	int rc;
 
+	clear_error(src->ctx);
 	if (src->type != MEMPLUG_SOURCE_DAX)
 		return set_error(src->ctx, EINVAL, "%s is not a dax device",
 				 src->name);
@@ -207,8 +210,10 @@ static int dax_op(struct memplug_source *src, enum dax_op op)
 				 "%s: memory blocks still online", src->name);
 	record_unplugged(src, false); /* a bind puts the memory back */
 	if (memplug_is_live(src->ctx))
-		return live_op(src, op);
-	return tree_bind(src, drivers[op]);
+		rc = live_op(src, op);
+	else
+		rc = tree_bind(src, drivers[op]);
+	return fail(src->ctx, rc, "%s: %s", src->name, ops[op]);
 }
 
 MEMPLUG_EXPORT int memplug_dax_enable_ram(struct memplug_source *src)
@@ -234,8 +239,9 @@ MEMPLUG_EXPORT int memplug_dax_set_memmap_knob(struct memplug_source *src,
 			       src->name);
 	int rc;
 
+	clear_error(ctx);
 	if (!path)
-		return -ENOMEM;
+		return fail(ctx, -ENOMEM, "%s: memmap_on_memory", src->name);
 	rc = write_text(ctx, path, on ? "1" : "0");
 	if (rc)
 		rc = set_error(ctx, -rc, "%s: write %s", src->name, path);
@@ -253,6 +259,7 @@ MEMPLUG_EXPORT int memplug_dax_set_state(struct memplug_source *src,
 	char *path;
 	int rc;
 
+	clear_error(ctx);
 	if (!word || state == MEMPLUG_DAX_STATE_OFFLINE)
 		return set_error(ctx, EINVAL, "%s: state %s cannot be written",
 				 src->name, word ? word : "unknown");
@@ -264,7 +271,7 @@ MEMPLUG_EXPORT int memplug_dax_set_state(struct memplug_source *src,
 			src->name);
 	path = root_path(ctx, SYSFS_DAX "/devices/%s/state", src->name);
 	if (!path)
-		return -ENOMEM;
+		return fail(ctx, -ENOMEM, "%s: state", src->name);
 	rc = write_text(ctx, path, word);
 	if (rc) {
 		rc = set_error(ctx, -rc, "%s: write %s to %s", src->name, word,
@@ -349,23 +356,21 @@ MEMPLUG_EXPORT int memplug_dax_user(struct memplug_source *src)
 /*
  * The path that parallel deferred onlining speeds up: the kernel onlines
  * the whole range inside one add_memory call when auto_online_blocks says
- * so.  SIGINT and SIGTERM are held while the setting is changed so that it
- * is always restored; against SIGKILL (OOM killer, a stop timeout) the
- * original value is journaled durably first, and the next memplug that
- * takes the lock restores it (memplug_lock).  Completion is a node
- * MemTotal that stops changing.
+ * so.  Against SIGKILL (OOM killer, a stop timeout) the original value is
+ * journaled durably first, and the next memplug that takes the lock
+ * restores it (memplug_lock); other signals are the caller's to hold.
  */
 MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 						 enum memplug_online_type type)
 {
 	struct memplug_ctx *ctx = src->ctx;
 	char *path = root_path(ctx, SYSFS_MEMORY "/auto_online_blocks");
-	char *saved = journal_aob_pending(ctx);
-	sigset_t hold, old;
-	long long last = -2, cur;
-	int rc, stable = 0, polls = 0;
+	char *saved;
 	bool restored = false;
+	int rc;
 
+	clear_error(ctx);
+	saved = journal_aob_pending(ctx);
 	/* a leftover journal holds the true original, not what reads now */
 	if (!saved && path)
 		saved = read_text(ctx, path);
@@ -378,19 +383,14 @@ MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 	if (rc) {
 		free(saved);
 		free(path);
-		return rc;
+		return fail(ctx, rc, "journal auto_online_blocks");
 	}
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	sigprocmask(SIG_BLOCK, &hold, &old);
 	rc = write_text(ctx, path, memplug_online_type_name(type));
 	if (rc) {
 		rc = set_error(ctx, -rc, "write %s", path);
 		restored = true; /* unchanged */
 	} else {
-		rc = memplug_dax_enable_ram(src);
+		rc = dax_op(src, DAX_RAM);
 		restored = !write_text(ctx, path, saved);
 		if (!restored)
 			err(ctx, "could not restore %s to %s\n", path, saved);
@@ -398,17 +398,7 @@ MEMPLUG_EXPORT int memplug_dax_enable_ram_online(struct memplug_source *src,
 	/* the journal goes only once the original is back */
 	if (restored)
 		journal_aob_clear(ctx);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(saved);
 	free(path);
-	if (rc || src->target_node < 0)
-		return rc;
-	/* deferred onlining: pages reach the buddy after state says online */
-	while (stable < 3 && polls++ < 1200) {
-		cur = node_meminfo_total(ctx, src->target_node);
-		stable = cur == last ? stable + 1 : 0;
-		last = cur;
-		usleep(stable ? 10000 : 5000);
-	}
-	return 0;
+	return rc;
 }

@@ -102,8 +102,8 @@ static void dax_backing(struct memplug_ctx *ctx, struct memplug_source *src,
 void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end)
 {
 	struct memplug_ctx *ctx = src->ctx;
-	uint64_t bs = ctx->block_size, first, last;
-	unsigned long lo = 0, hi = ctx->nr_blocks;
+	uint64_t bs = ctx->kernel.block_size, first, last;
+	unsigned long lo = 0, hi = ctx->blocks.nr;
 
 	if (!bs || end < start)
 		return;
@@ -121,13 +121,13 @@ void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end)
 	while (lo < hi) { /* the first block with id >= first */
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (ctx->blocks[mid].id < first)
+		if (ctx->blocks.block[mid].id < first)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < ctx->nr_blocks && ctx->blocks[lo].id < last; lo++)
-		source_add_block(src, &ctx->blocks[lo]);
+	for (; lo < ctx->blocks.nr && ctx->blocks.block[lo].id < last; lo++)
+		source_add_block(src, &ctx->blocks.block[lo]);
 }
 
 static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
@@ -157,10 +157,10 @@ static void dax_range(struct memplug_ctx *ctx, struct memplug_source *src,
 			add_range_blocks(src, start, end);
 		return;
 	}
-	for (i = 0; i < ctx->nr_iomem; i++)
-		if (!strcmp(ctx->iomem[i].name, src->name))
-			add_range_blocks(src, ctx->iomem[i].start,
-					 ctx->iomem[i].end);
+	for (i = 0; i < ctx->iomem.nr; i++)
+		if (!strcmp(ctx->iomem.range[i].name, src->name))
+			add_range_blocks(src, ctx->iomem.range[i].start,
+					 ctx->iomem.range[i].end);
 }
 
 static int scan_dax(struct memplug_ctx *ctx)
@@ -190,9 +190,9 @@ static int scan_dax(struct memplug_ctx *ctx)
 		    (knob == 0 || knob == 1))
 			src->memmap_knob = knob;
 		if (src->memmap_knob != MEMPLUG_UNKNOWN)
-			ctx->dax_memmap_knob = MEMPLUG_YES;
-		else if (ctx->dax_memmap_knob == MEMPLUG_UNKNOWN)
-			ctx->dax_memmap_knob = MEMPLUG_NO;
+			ctx->devices.dax_memmap_knob = MEMPLUG_YES;
+		else if (ctx->devices.dax_memmap_knob == MEMPLUG_UNKNOWN)
+			ctx->devices.dax_memmap_knob = MEMPLUG_NO;
 		link = root_path(ctx, "%s/driver", dir);
 		driver = link ? link_basename(ctx, link) : NULL;
 		src->mode = !driver		    ? MEMPLUG_MODE_DISABLED :
@@ -295,11 +295,12 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 
 	if (count)
 		qsort(names, count, sizeof(*names), cmp_name);
-	ctx->namespaces = count ? calloc(count + 1, sizeof(*ctx->namespaces)) :
-				  NULL;
-	for (i = 0; i < count && ctx->namespaces; i++) {
+	ctx->devices.namespace =
+		count ? calloc(count + 1, sizeof(*ctx->devices.namespace)) :
+			NULL;
+	for (i = 0; i < count && ctx->devices.namespace; i++) {
 		struct memplug_namespace *ns =
-			&ctx->namespaces[ctx->nr_namespaces];
+			&ctx->devices.namespace[ctx->devices.nr_namespaces];
 		char *dir, *mode, *holder;
 
 		if (asprintf(&dir, SYSFS_ND "/%s", names[i]) < 0)
@@ -336,8 +337,8 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 			}
 		}
 		free(holder);
-		for (j = 0; j < ctx->nr_sources; j++) {
-			struct memplug_source *src = ctx->sources[j];
+		for (j = 0; j < ctx->sources.nr; j++) {
+			struct memplug_source *src = ctx->sources.source[j];
 
 			/* the first: a hostile tree may name two */
 			if (src->namespace && !ns->dax &&
@@ -345,7 +346,7 @@ static void scan_namespaces(struct memplug_ctx *ctx)
 				ns->dax = strdup(src->name);
 		}
 		free(dir);
-		ctx->nr_namespaces++;
+		ctx->devices.nr_namespaces++;
 	}
 	free_list(names, count);
 }
@@ -357,9 +358,11 @@ static void scan_regions(struct memplug_ctx *ctx)
 
 	if (count)
 		qsort(names, count, sizeof(*names), cmp_name);
-	ctx->regions = count ? calloc(count + 1, sizeof(*ctx->regions)) : NULL;
-	for (i = 0; i < count && ctx->regions; i++) {
-		struct memplug_region *r = &ctx->regions[ctx->nr_regions];
+	ctx->devices.region =
+		count ? calloc(count + 1, sizeof(*ctx->devices.region)) : NULL;
+	for (i = 0; i < count && ctx->devices.region; i++) {
+		struct memplug_region *r =
+			&ctx->devices.region[ctx->devices.nr_regions];
 		int commit;
 		char *dir;
 
@@ -376,8 +379,8 @@ static void scan_regions(struct memplug_ctx *ctx)
 		r->committed = !read_intf(ctx, &commit, "%s/commit", dir) &&
 			       commit == 1;
 		region_memdevs(ctx, r, dir);
-		for (j = 0; j < ctx->nr_sources; j++) {
-			struct memplug_source *src = ctx->sources[j];
+		for (j = 0; j < ctx->sources.nr; j++) {
+			struct memplug_source *src = ctx->sources.source[j];
 
 			/* the first: a hostile tree may name two */
 			if (src->region && !r->dax &&
@@ -385,14 +388,17 @@ static void scan_regions(struct memplug_ctx *ctx)
 				r->dax = strdup(src->name);
 		}
 		free(dir);
-		ctx->nr_regions++;
+		ctx->devices.nr_regions++;
 	}
 	free_list(names, count);
 }
 
 int scan_devices(struct memplug_ctx *ctx)
 {
-	int rc = scan_dax(ctx);
+	int rc;
+
+	ctx->devices.dax_memmap_knob = MEMPLUG_UNKNOWN;
+	rc = scan_dax(ctx);
 
 	if (rc)
 		return rc;
@@ -401,49 +407,64 @@ int scan_devices(struct memplug_ctx *ctx)
 	return 0;
 }
 
+static void namespace_release(struct memplug_namespace *ns)
+{
+	free(ns->name);
+	free(ns->mode);
+	free(ns->map);
+	free(ns->dax);
+	free(ns->uuid);
+	free(ns->dax_uuid);
+}
+
+static void region_release(struct memplug_region *region)
+{
+	free(region->name);
+	free(region->mode);
+	free(region->dax);
+	free(region->serials);
+	free(region->serial_ok);
+}
+
 void free_devices(struct memplug_ctx *ctx)
 {
+	struct device_set *dev = &ctx->devices;
 	int i;
 
-	for (i = 0; i < ctx->nr_namespaces; i++) {
-		free(ctx->namespaces[i].name);
-		free(ctx->namespaces[i].mode);
-		free(ctx->namespaces[i].map);
-		free(ctx->namespaces[i].dax);
-		free(ctx->namespaces[i].uuid);
-		free(ctx->namespaces[i].dax_uuid);
-	}
-	free(ctx->namespaces);
-	ctx->namespaces = NULL;
-	ctx->nr_namespaces = 0;
-	for (i = 0; i < ctx->nr_regions; i++) {
-		free(ctx->regions[i].name);
-		free(ctx->regions[i].mode);
-		free(ctx->regions[i].dax);
-		free(ctx->regions[i].serials);
-		free(ctx->regions[i].serial_ok);
-	}
-	free(ctx->regions);
-	ctx->regions = NULL;
-	ctx->nr_regions = 0;
+	for (i = 0; i < dev->nr_namespaces; i++)
+		namespace_release(&dev->namespace[i]);
+	for (i = 0; i < dev->nr_regions; i++)
+		region_release(&dev->region[i]);
+	free(dev->namespace);
+	free(dev->region);
+	memset(dev, 0, sizeof(*dev));
+	dev->dax_memmap_knob = MEMPLUG_UNKNOWN;
+}
+
+MEMPLUG_EXPORT enum memplug_tristate
+memplug_has_dax_memmap_knob(struct memplug_ctx *ctx)
+{
+	return ctx->devices.dax_memmap_knob;
 }
 
 #define ARRAY_ACCESSORS(type, arr, nr)                                    \
 	MEMPLUG_EXPORT struct memplug_##type *memplug_##type##_get_first( \
 		struct memplug_ctx *ctx)                                  \
 	{                                                                 \
-		return ctx->nr ? &ctx->arr[0] : NULL;                     \
+		return ctx->devices.nr ? &ctx->devices.arr[0] : NULL;     \
 	}
 
-ARRAY_ACCESSORS(namespace, namespaces, nr_namespaces)
-ARRAY_ACCESSORS(region, regions, nr_regions)
+ARRAY_ACCESSORS(namespace, namespace, nr_namespaces)
+ARRAY_ACCESSORS(region, region, nr_regions)
 
 MEMPLUG_EXPORT struct memplug_namespace *
 memplug_namespace_get_next(struct memplug_namespace *ns)
 {
 	struct memplug_ctx *ctx = ns->ctx;
 
-	return ns + 1 < ctx->namespaces + ctx->nr_namespaces ? ns + 1 : NULL;
+	return ns + 1 < ctx->devices.namespace + ctx->devices.nr_namespaces ?
+		       ns + 1 :
+		       NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_region *
@@ -451,7 +472,9 @@ memplug_region_get_next(struct memplug_region *region)
 {
 	struct memplug_ctx *ctx = region->ctx;
 
-	return region + 1 < ctx->regions + ctx->nr_regions ? region + 1 : NULL;
+	return region + 1 < ctx->devices.region + ctx->devices.nr_regions ?
+		       region + 1 :
+		       NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_ctx *

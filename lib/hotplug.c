@@ -3,11 +3,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 #include "private.h"
 
@@ -51,7 +49,7 @@ static int write_state(struct memplug_block *block, const char *state)
 	return rc;
 }
 
-MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
+static int block_refresh(struct memplug_block *block)
 {
 	struct memplug_ctx *ctx = block->ctx;
 	char *path = root_path(ctx, SYSFS_MEMORY);
@@ -68,21 +66,32 @@ MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
 	return rc;
 }
 
+MEMPLUG_EXPORT int memplug_block_refresh(struct memplug_block *block)
+{
+	clear_error(block->ctx);
+	return fail(block->ctx, block_refresh(block), "memory%lu: read",
+		    block->id);
+}
+
 MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 					enum memplug_online_type type)
 {
-	int rc = write_state(block, memplug_online_type_name(type));
+	const char *word = memplug_online_type_name(type);
+	int rc;
 
+	clear_error(block->ctx);
+	rc = write_state(block, word);
 	/* a successful write says what the block is now: no re-read, which
 	 * would cost a directory scan and three files per block */
 	if (rc) {
-		memplug_block_refresh(block);
+		block_refresh(block);
+		fail(block->ctx, rc, "memory%lu: write %s", block->id, word);
 	} else {
 		enum memplug_zone zone = memplug_online_type_zone(type);
 
 		block->state = MEMPLUG_BLOCK_ONLINE;
 		if (zone == MEMPLUG_ZONE_UNKNOWN)
-			memplug_block_refresh(block);
+			block_refresh(block);
 		else /* what valid_zones of an online block reads */
 			block_zones_set(block, memplug_zone_name(zone));
 	}
@@ -91,10 +100,13 @@ MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 
 MEMPLUG_EXPORT int memplug_block_offline(struct memplug_block *block)
 {
-	int rc = write_state(block, "offline");
+	int rc;
 
+	clear_error(block->ctx);
+	rc = write_state(block, "offline");
 	if (rc) {
-		memplug_block_refresh(block);
+		block_refresh(block);
+		fail(block->ctx, rc, "memory%lu: write offline", block->id);
 	} else {
 		block->state = MEMPLUG_BLOCK_OFFLINE;
 		block_zones_forget(block); /* read again when asked */
@@ -178,6 +190,21 @@ static int batch_fail(struct memplug_batch *batch, struct memplug_block *block,
 	return 0;
 }
 
+/* the error of a batch: how many failed, the first of them, the reason */
+static int batch_error(struct memplug_ctx *ctx, struct memplug_batch *batch,
+		       const char *what)
+{
+	if (!batch->nr_failed)
+		return 0;
+	clear_error(ctx);
+	if (!batch->error)
+		batch->error = -EIO;
+	return fail(ctx, batch->error,
+		    "%s %lu of %lu blocks failed (memory%lu)", what,
+		    batch->nr_failed, batch->nr_failed + batch->done,
+		    batch->failed[0]->id);
+}
+
 /* a copy of @blocks holding those in @state, in the order of writes */
 static struct memplug_block **select_blocks(struct memplug_block **blocks,
 					    unsigned long nr,
@@ -208,10 +235,11 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 	uint64_t start = memplug_clock_ns();
 
 	memset(batch, 0, sizeof(*batch));
+	clear_error(ctx);
 	order = memplug_order_resolve(order, MEMPLUG_OP_ONLINE);
 	todo = select_blocks(blocks, nr, MEMPLUG_BLOCK_OFFLINE, order, &count);
 	if (!todo)
-		return -ENOMEM;
+		return fail(ctx, -ENOMEM, "online");
 	info(ctx, "online %lu blocks %s, %s order\n", count,
 	     memplug_online_type_name(type), memplug_order_name(order));
 	for (i = 0; i < count; i++) {
@@ -229,12 +257,7 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 	}
 	free(todo);
 	batch->elapsed_ns = memplug_clock_ns() - start;
-	return batch->nr_failed ? batch->error : 0;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig; /* only interrupts a blocked offline */
+	return batch_error(ctx, batch, "online:");
 }
 
 MEMPLUG_EXPORT int
@@ -242,29 +265,20 @@ memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 		       unsigned long nr, enum memplug_order order,
 		       unsigned int timeout_ms, struct memplug_batch *batch)
 {
-	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
-	struct itimerval timer = { 0 }, old_timer;
 	uint64_t start = memplug_clock_ns(), deadline;
 	struct memplug_block **todo;
 	unsigned long count, i, left;
 	int rounds = 0;
 
 	memset(batch, 0, sizeof(*batch));
+	clear_error(ctx);
 	order = memplug_order_resolve(order, MEMPLUG_OP_OFFLINE);
 	todo = select_blocks(blocks, nr, MEMPLUG_BLOCK_ONLINE, order, &count);
 	if (!todo)
-		return -ENOMEM;
+		return fail(ctx, -ENOMEM, "offline");
 	info(ctx, "offline %lu blocks, %s order, timeout %u ms\n", count,
 	     memplug_order_name(order), timeout_ms);
 	deadline = start + (uint64_t)timeout_ms * 1000000ULL;
-	/* no SA_RESTART: the alarm makes a blocked offline return EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old_sa);
-	timer.it_value.tv_sec = timeout_ms / 1000;
-	timer.it_value.tv_usec = (timeout_ms % 1000) * 1000;
-	if (!timer.it_value.tv_sec && !timer.it_value.tv_usec)
-		timer.it_value.tv_usec = 1;
-	setitimer(ITIMER_REAL, &timer, &old_timer);
 
 	left = count;
 	while (left) {
@@ -295,14 +309,9 @@ memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 		batch_fail(batch, todo[i],
 			   batch->error ? batch->error : -EBUSY);
 
-	memset(&timer, 0, sizeof(timer));
-	setitimer(ITIMER_REAL, &timer, NULL);
-	sigaction(SIGALRM, &old_sa, NULL);
-	if (old_timer.it_value.tv_sec || old_timer.it_value.tv_usec)
-		setitimer(ITIMER_REAL, &old_timer, NULL);
 	free(todo);
 	batch->elapsed_ns = memplug_clock_ns() - start;
-	return batch->nr_failed ? batch->error : 0;
+	return batch_error(ctx, batch, "offline:");
 }
 
 MEMPLUG_EXPORT void memplug_batch_release(struct memplug_batch *batch)

@@ -76,27 +76,27 @@ int iomem_parse(struct memplug_ctx *ctx, FILE *f)
 		}
 		if (!end)
 			continue; /* zeroed for non-root readers */
-		if (ctx->nr_iomem == cap) {
+		if (ctx->iomem.nr == cap) {
 			struct iomem_range *grow;
 
 			cap = cap ? cap * 2 : 64;
-			grow = realloc(ctx->iomem, cap * sizeof(*grow));
+			grow = realloc(ctx->iomem.range, cap * sizeof(*grow));
 			if (!grow)
 				break;
-			ctx->iomem = grow;
+			ctx->iomem.range = grow;
 		}
-		ctx->iomem[ctx->nr_iomem].start = start;
-		ctx->iomem[ctx->nr_iomem].end = end;
-		ctx->iomem[ctx->nr_iomem].name = strdup(name);
-		ctx->iomem[ctx->nr_iomem].parent =
+		ctx->iomem.range[ctx->iomem.nr].start = start;
+		ctx->iomem.range[ctx->iomem.nr].end = end;
+		ctx->iomem.range[ctx->iomem.nr].name = strdup(name);
+		ctx->iomem.range[ctx->iomem.nr].parent =
 			depth && parents[depth - 1] ?
 				strdup(parents[depth - 1]) :
 				NULL;
-		if (!ctx->iomem[ctx->nr_iomem].name) {
-			free(ctx->iomem[ctx->nr_iomem].parent);
+		if (!ctx->iomem.range[ctx->iomem.nr].name) {
+			free(ctx->iomem.range[ctx->iomem.nr].parent);
 			break;
 		}
-		ctx->nr_iomem++;
+		ctx->iomem.nr++;
 	}
 	for (i = 0; i < IOMEM_DEPTH; i++)
 		free(parents[i]);
@@ -126,11 +126,11 @@ void free_iomem(struct memplug_ctx *ctx)
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_iomem; i++) {
-		free(ctx->iomem[i].name);
-		free(ctx->iomem[i].parent);
+	for (i = 0; i < ctx->iomem.nr; i++) {
+		free(ctx->iomem.range[i].name);
+		free(ctx->iomem.range[i].parent);
 	}
-	free(ctx->iomem);
-	ctx->iomem = NULL;
-	ctx->nr_iomem = 0;
+	free(ctx->iomem.range);
+	ctx->iomem.range = NULL;
+	ctx->iomem.nr = 0;
 }

@@ -118,7 +118,7 @@ const char *cmdline_param(const char *cmdline, const char *key)
  */
 static void detect_parallel(struct memplug_ctx *ctx)
 {
-	struct parallel_facts *par = &ctx->parallel;
+	struct parallel_facts *par = &ctx->kernel.parallel;
 	char *cmdline, *path, *text;
 	const char *val;
 	struct dirent *de;
@@ -186,9 +186,9 @@ int scan_kernel(struct memplug_ctx *ctx)
 		return rc;
 	}
 	/* a power of two, at least a page: a block holds whole pages */
-	if (parse_u64(text, 16, &ctx->block_size) ||
-	    ctx->block_size < (uint64_t)sysconf(_SC_PAGESIZE) ||
-	    (ctx->block_size & (ctx->block_size - 1))) {
+	if (parse_u64(text, 16, &ctx->kernel.block_size) ||
+	    ctx->kernel.block_size < (uint64_t)sysconf(_SC_PAGESIZE) ||
+	    (ctx->kernel.block_size & (ctx->kernel.block_size - 1))) {
 		rc = set_error(ctx, 0, "invalid block_size_bytes '%s' in %s",
 			       text, path);
 		free(text);
@@ -198,29 +198,28 @@ int scan_kernel(struct memplug_ctx *ctx)
 	free(text);
 	free(path);
 
-	ctx->page_size = page_size();
-	ctx->kernel_release = read_textf(ctx, "proc/sys/kernel/osrelease");
-	ctx->auto_online_blocks =
+	ctx->kernel.page_size = page_size();
+	ctx->kernel.kernel_release =
+		read_textf(ctx, "proc/sys/kernel/osrelease");
+	ctx->kernel.auto_online_blocks =
 		read_textf(ctx, SYSFS_MEMORY "/auto_online_blocks");
 	text = journal_aob_pending(ctx);
-	if (text && ctx->auto_online_blocks &&
-	    strcmp(text, ctx->auto_online_blocks))
+	if (text && ctx->kernel.auto_online_blocks &&
+	    strcmp(text, ctx->kernel.auto_online_blocks))
 		err(ctx,
 		    "auto_online_blocks is '%s', left by an interrupted memplug: the next reconfigure, online or offline restores '%s'\n",
-		    ctx->auto_online_blocks, text);
+		    ctx->kernel.auto_online_blocks, text);
 	free(text);
-	ctx->memmap_on_memory =
+	ctx->kernel.memmap_on_memory =
 		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
-	ctx->online_policy =
+	ctx->kernel.online_policy =
 		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
 	if (read_intf(ctx, &ratio, SYSFS_HOTPLUG_PARAMS "/auto_movable_ratio"))
 		ratio = -1;
-	ctx->auto_movable_ratio = ratio;
-	ctx->memory_probe = path_existsf(ctx, SYSFS_MEMORY "/probe");
+	ctx->kernel.auto_movable_ratio = ratio;
+	ctx->kernel.memory_probe = path_existsf(ctx, SYSFS_MEMORY "/probe");
 
 	kernel_counters(ctx);
-	/* set by scan_devices(), which sees the dax devices */
-	ctx->dax_memmap_knob = MEMPLUG_UNKNOWN;
 	return 0;
 }
 
@@ -229,27 +228,27 @@ void kernel_counters(struct memplug_ctx *ctx)
 {
 	char *text = read_big(ctx, "proc/vmstat");
 
-	ctx->nr_memmap_pages = text ? vmstat_value(text, "nr_memmap_pages") :
-				      -1;
-	ctx->nr_memmap_boot_pages =
+	ctx->kernel.nr_memmap_pages =
+		text ? vmstat_value(text, "nr_memmap_pages") : -1;
+	ctx->kernel.nr_memmap_boot_pages =
 		text ? vmstat_value(text, "nr_memmap_boot_pages") : -1;
 	free(text);
 }
 
 void free_kernel(struct memplug_ctx *ctx)
 {
-	free(ctx->kernel_release);
-	free(ctx->auto_online_blocks);
-	free(ctx->memmap_on_memory);
-	free(ctx->online_policy);
-	ctx->kernel_release = ctx->auto_online_blocks = NULL;
-	ctx->memmap_on_memory = ctx->online_policy = NULL;
+	free(ctx->kernel.kernel_release);
+	free(ctx->kernel.auto_online_blocks);
+	free(ctx->kernel.memmap_on_memory);
+	free(ctx->kernel.online_policy);
+	ctx->kernel.kernel_release = ctx->kernel.auto_online_blocks = NULL;
+	ctx->kernel.memmap_on_memory = ctx->kernel.online_policy = NULL;
 	/* the parallel interface is a fact of the boot: kept for the ctx */
 }
 
 enum memmap_param memmap_param(struct memplug_ctx *ctx)
 {
-	const char *p = ctx->memmap_on_memory;
+	const char *p = ctx->kernel.memmap_on_memory;
 
 	if (!p)
 		return MEMMAP_PARAM_OFF;
@@ -263,17 +262,19 @@ enum memmap_param memmap_param(struct memplug_ctx *ctx)
 
 uint64_t memmap_bytes(struct memplug_ctx *ctx, uint64_t bytes)
 {
-	return ctx->page_size ? bytes / ctx->page_size * STRUCT_PAGE_BYTES : 0;
+	return ctx->kernel.page_size ?
+		       bytes / ctx->kernel.page_size * STRUCT_PAGE_BYTES :
+		       0;
 }
 
 MEMPLUG_EXPORT uint64_t memplug_get_block_size(struct memplug_ctx *ctx)
 {
-	return ctx->block_size;
+	return ctx->kernel.block_size;
 }
 
 MEMPLUG_EXPORT uint64_t memplug_get_page_size(struct memplug_ctx *ctx)
 {
-	return ctx->page_size;
+	return ctx->kernel.page_size;
 }
 
 MEMPLUG_EXPORT bool memplug_has_memmap_on_memory(struct memplug_ctx *ctx)
@@ -289,60 +290,55 @@ MEMPLUG_EXPORT uint64_t memplug_get_memmap_size(struct memplug_ctx *ctx,
 
 MEMPLUG_EXPORT const char *memplug_get_kernel_release(struct memplug_ctx *ctx)
 {
-	return ctx->kernel_release;
+	return ctx->kernel.kernel_release;
 }
 
 MEMPLUG_EXPORT const char *
 memplug_get_auto_online_blocks(struct memplug_ctx *ctx)
 {
-	return ctx->auto_online_blocks;
+	return ctx->kernel.auto_online_blocks;
 }
 
 MEMPLUG_EXPORT const char *memplug_get_memmap_on_memory(struct memplug_ctx *ctx)
 {
-	return ctx->memmap_on_memory;
+	return ctx->kernel.memmap_on_memory;
 }
 
 MEMPLUG_EXPORT const char *memplug_get_online_policy(struct memplug_ctx *ctx)
 {
-	return ctx->online_policy;
+	return ctx->kernel.online_policy;
 }
 
 MEMPLUG_EXPORT long memplug_get_auto_movable_ratio(struct memplug_ctx *ctx)
 {
-	return ctx->auto_movable_ratio;
-}
-
-MEMPLUG_EXPORT enum memplug_tristate
-memplug_has_dax_memmap_knob(struct memplug_ctx *ctx)
-{
-	return ctx->dax_memmap_knob;
+	return ctx->kernel.auto_movable_ratio;
 }
 
 /* ratio 0 turns the deferral off */
 MEMPLUG_EXPORT bool memplug_has_parallel_onlining(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel.confirmed && ctx->parallel.ratio != 0;
+	return ctx->kernel.parallel.confirmed &&
+	       ctx->kernel.parallel.ratio != 0;
 }
 
 MEMPLUG_EXPORT bool memplug_parallel_onlining_requested(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel.requested;
+	return ctx->kernel.parallel.requested;
 }
 
 MEMPLUG_EXPORT long memplug_get_parallel_hotplug_ratio(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel.ratio;
+	return ctx->kernel.parallel.ratio;
 }
 
 MEMPLUG_EXPORT const char *
 memplug_get_parallel_evidence(struct memplug_ctx *ctx)
 {
 	detect_parallel(ctx);
-	return ctx->parallel.evidence;
+	return ctx->kernel.parallel.evidence;
 }
 
 /*
@@ -353,7 +349,7 @@ memplug_get_parallel_evidence(struct memplug_ctx *ctx)
  */
 MEMPLUG_EXPORT bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx)
 {
-	struct parallel_facts *par = &ctx->parallel;
+	struct parallel_facts *par = &ctx->kernel.parallel;
 
 	detect_parallel(ctx);
 	if (par->requested && !par->confirmed && !par->probed) {
@@ -368,16 +364,16 @@ MEMPLUG_EXPORT bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx)
 
 MEMPLUG_EXPORT bool memplug_has_memory_probe(struct memplug_ctx *ctx)
 {
-	return ctx->memory_probe;
+	return ctx->kernel.memory_probe;
 }
 
 MEMPLUG_EXPORT long long memplug_get_nr_memmap_pages(struct memplug_ctx *ctx)
 {
-	return ctx->nr_memmap_pages;
+	return ctx->kernel.nr_memmap_pages;
 }
 
 MEMPLUG_EXPORT long long
 memplug_get_nr_memmap_boot_pages(struct memplug_ctx *ctx)
 {
-	return ctx->nr_memmap_boot_pages;
+	return ctx->kernel.nr_memmap_boot_pages;
 }

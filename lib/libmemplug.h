@@ -8,6 +8,15 @@
  * The library never prints and never parses argv: messages go through the
  * log callback, results through return values.
  *
+ * Contract.  Getters (memplug_get_*, memplug_has_*, memplug_*_get_*) and
+ * memplug_scan() read the kernel and write nothing; the few that read more
+ * than the scan did say so.  Actions (enable, set, online, offline, lock)
+ * change the kernel or <root>/run/memplug and document any wait or retry.
+ * No call changes signal dispositions, signal masks or timers: that policy
+ * is the caller's (tests/unit/check-imports.py keeps it so).  Every call
+ * that fails returns a negative errno and leaves one line saying what
+ * failed and why in memplug_get_error() (tests/unit/test_errors.py).
+ *
  * Objects: a context owns every block, node, source, namespace and region;
  * each object reaches it with memplug_<object>_get_ctx().  Calls that
  * change one object take that object.
@@ -200,6 +209,8 @@ struct memplug_node *memplug_node_get_by_id(struct memplug_ctx *ctx, int id);
 struct memplug_ctx *memplug_node_get_ctx(struct memplug_node *node);
 int memplug_node_get_id(struct memplug_node *node);
 long long memplug_node_get_mem_total(struct memplug_node *node); /* -1 */
+/* MemTotal of node @id read now, not at the scan, in bytes; -1 */
+long long memplug_node_read_mem_total(struct memplug_ctx *ctx, int id);
 unsigned long memplug_node_get_nr_blocks(struct memplug_node *node);
 unsigned long memplug_node_get_nr_online(struct memplug_node *node);
 /* nodeN/cpulist names a CPU (true when unreadable); LIBMEMPLUG_2 */
@@ -458,9 +469,11 @@ int memplug_online_blocks(struct memplug_ctx *ctx,
 			  struct memplug_batch *batch);
 /*
  * memplug_offline_blocks - offline the online ones among @blocks, retrying
- * the busy ones until @timeout_ms has passed (a block's offline is
- * interrupted with SIGALRM at the deadline; the caller's SIGALRM handler
- * is restored afterwards).
+ * the busy ones (sleeping 20-200 ms between rounds) until @timeout_ms has
+ * passed.  It touches no signal state: a block's offline write can block
+ * in the kernel until a signal is pending, so a caller that wants
+ * @timeout_ms to bound such a write arranges a signal itself (memplug(1)
+ * arms SIGALRM, without SA_RESTART); the write then fails with -EINTR.
  */
 int memplug_offline_blocks(struct memplug_ctx *ctx,
 			   struct memplug_block **blocks, unsigned long nr,
@@ -527,7 +540,10 @@ void memplug_unlock(struct memplug_ctx *ctx);
  * parallel deferred onlining speeds up), then restore auto_online_blocks.
  * The original value is journaled (fsync'd) in <root>/run/memplug first,
  * so that a SIGKILL in between is repaired by the next memplug_lock().
- * Waits until the target node's MemTotal stops changing.
+ * Touches no signal state (a caller that must not be stopped between the
+ * change and the restore holds its signals) and does not wait: with
+ * deferred onlining, pages reach the allocator after the blocks read
+ * online; memplug_node_read_mem_total() observes that.
  */
 int memplug_dax_enable_ram_online(struct memplug_source *source,
 				  enum memplug_online_type type);

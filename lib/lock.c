@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include "private.h"
 
-MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
+static int lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 {
 	char *path = root_path(ctx, "run/memplug/lock");
 	uint64_t deadline = memplug_clock_ns() + (uint64_t)wait_ms * 1000000ULL;
@@ -20,7 +20,7 @@ MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 		return 0;
 	}
 	if (!path)
-		return -ENOMEM;
+		return -ENOMEM; /* fail() names it */
 	/* run/ and run/memplug/ may not exist yet on a test tree; neither
 	 * they nor the lock may be symlinks (O_NOFOLLOW on each) */
 	dir = run_dir_open(ctx, true);
@@ -42,14 +42,14 @@ MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			rc = set_error(ctx, errno, "cannot lock %s", path);
-			goto fail;
+			goto out_close;
 		}
 		if (memplug_clock_ns() >= deadline) {
 			rc = set_error(ctx, 0,
 				       "another memplug holds %s (waited %u s)",
 				       path, wait_ms / 1000);
 			rc = -EWOULDBLOCK;
-			goto fail;
+			goto out_close;
 		}
 		usleep(50000);
 	}
@@ -59,10 +59,16 @@ MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
 	if (journal_aob_repair(ctx))
 		err(ctx, "%s\n", memplug_get_error(ctx));
 	return 0;
-fail:
+out_close:
 	close(fd);
 	free(path);
 	return rc;
+}
+
+MEMPLUG_EXPORT int memplug_lock(struct memplug_ctx *ctx, unsigned int wait_ms)
+{
+	clear_error(ctx);
+	return fail(ctx, lock(ctx, wait_ms), "lock run/memplug/lock");
 }
 
 MEMPLUG_EXPORT void memplug_unlock(struct memplug_ctx *ctx)

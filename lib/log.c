@@ -40,8 +40,8 @@ static int priority_from_env(void)
 
 void log_init(struct memplug_ctx *ctx)
 {
-	ctx->log_fn = log_stderr;
-	ctx->log_priority = priority_from_env();
+	ctx->log.fn = log_stderr;
+	ctx->log.priority = priority_from_env();
 }
 
 void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
@@ -51,7 +51,7 @@ void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 	va_list args;
 
 	va_start(args, format);
-	ctx->log_fn(ctx, priority, file, line, fn, format, args);
+	ctx->log.fn(ctx, priority, file, line, fn, format, args);
 	va_end(args);
 	errno = saved;
 }
@@ -62,38 +62,56 @@ int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
 	int len;
 
 	va_start(args, format);
-	len = vsnprintf(ctx->error, sizeof(ctx->error), format, args);
+	len = vsnprintf(ctx->log.error, sizeof(ctx->log.error), format, args);
 	va_end(args);
-	if (errnum && len >= 0 && (size_t)len < sizeof(ctx->error))
-		snprintf(ctx->error + len, sizeof(ctx->error) - len, ": %s",
-			 strerror(errnum));
-	dbg(ctx, "%s\n", ctx->error);
+	if (errnum && len >= 0 && (size_t)len < sizeof(ctx->log.error))
+		snprintf(ctx->log.error + len, sizeof(ctx->log.error) - len,
+			 ": %s", strerror(errnum));
+	dbg(ctx, "%s\n", ctx->log.error);
 	return -(errnum ? errnum : EINVAL);
 }
 
 void clear_error(struct memplug_ctx *ctx)
 {
-	ctx->error[0] = '\0';
+	ctx->log.error[0] = '\0';
+}
+
+int fail(struct memplug_ctx *ctx, int rc, const char *format, ...)
+{
+	va_list args;
+	int len;
+
+	if (!rc || ctx->log.error[0])
+		return rc;
+	va_start(args, format);
+	len = vsnprintf(ctx->log.error, sizeof(ctx->log.error), format, args);
+	va_end(args);
+	if (len >= 0 && (size_t)len < sizeof(ctx->log.error))
+		snprintf(ctx->log.error + len, sizeof(ctx->log.error) - len,
+			 ": %s", strerror(rc < 0 ? -rc : rc));
+	dbg(ctx, "%s\n", ctx->log.error);
+	return rc;
 }
 
 MEMPLUG_EXPORT const char *memplug_get_error(struct memplug_ctx *ctx)
 {
-	return ctx->error[0] ? ctx->error : "unknown error";
+	/* every failing call sets it (fail()): empty only after success */
+	return ctx->log.error[0] ? ctx->log.error : "no error";
 }
 
 MEMPLUG_EXPORT void memplug_set_log_fn(struct memplug_ctx *ctx,
 				       memplug_log_fn log_fn)
 {
-	ctx->log_fn = log_fn ? log_fn : log_stderr;
+	ctx->log.fn = log_fn ? log_fn : log_stderr;
 }
 
 MEMPLUG_EXPORT int memplug_get_log_priority(struct memplug_ctx *ctx)
 {
-	return ctx->log_priority;
+	return ctx->log.priority;
 }
 
 MEMPLUG_EXPORT void memplug_set_log_priority(struct memplug_ctx *ctx,
 					     int priority)
 {
-	ctx->log_priority = priority;
+	ctx->log.priority = priority;
 }

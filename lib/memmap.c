@@ -32,19 +32,20 @@ static int memmap_node(struct memplug_ctx *ctx, struct memplug_source *src)
 		return node;
 	if (src->numa_node >= 0 && node_has_kernel_memory(ctx, src->numa_node))
 		return src->numa_node;
-	for (i = 0; i < ctx->nr_nodes; i++)
-		if (node_has_kernel_memory(ctx, ctx->nodes[i].id))
-			return ctx->nodes[i].id;
+	for (i = 0; i < ctx->nodes.nr; i++)
+		if (node_has_kernel_memory(ctx, ctx->nodes.node[i].id))
+			return ctx->nodes.node[i].id;
 	return -1;
 }
 
 static void predict(struct memplug_ctx *ctx, struct memplug_source *src)
 {
 	struct memplug_memmap *m = &src->memmap;
-	const char *param = ctx->memmap_on_memory;
+	const char *param = ctx->kernel.memmap_on_memory;
 	enum memmap_param on = memmap_param(ctx);
-	bool aligned = memmap_bytes(ctx, ctx->block_size) % PAGEBLOCK_BYTES ==
-		       0;
+	bool aligned =
+		memmap_bytes(ctx, ctx->kernel.block_size) % PAGEBLOCK_BYTES ==
+		0;
 	const char *self_reason = NULL;
 
 	m->location = MEMPLUG_MEMMAP_NODE;
@@ -113,20 +114,23 @@ struct cell {
  */
 static void observe(struct memplug_ctx *ctx)
 {
-	long long pages = ctx->page_size ? ctx->block_size / ctx->page_size : 0;
-	long long mpages = memmap_bytes(ctx, ctx->block_size) /
-			   (ctx->page_size ? ctx->page_size : 1);
+	long long pages =
+		ctx->kernel.page_size ?
+			ctx->kernel.block_size / ctx->kernel.page_size :
+			0;
+	long long mpages = memmap_bytes(ctx, ctx->kernel.block_size) /
+			   (ctx->kernel.page_size ? ctx->kernel.page_size : 1);
 	int nz = MEMPLUG_ZONE_NONE, i, n;
 	struct cell *cells;
 	unsigned long b;
 
-	if (!ctx->nr_nodes)
+	if (!ctx->nodes.nr)
 		return;
-	cells = calloc((size_t)ctx->nr_nodes * nz, sizeof(*cells));
+	cells = calloc((size_t)ctx->nodes.nr * nz, sizeof(*cells));
 	if (!cells)
 		return;
-	for (b = 0; b < ctx->nr_blocks; b++) {
-		struct memplug_block *block = &ctx->blocks[b];
+	for (b = 0; b < ctx->blocks.nr; b++) {
+		struct memplug_block *block = &ctx->blocks.block[b];
 		struct memplug_node *node =
 			memplug_node_get_by_id(ctx, block->node);
 		struct cell *c;
@@ -134,7 +138,7 @@ static void observe(struct memplug_ctx *ctx)
 		if (!node || block->state != MEMPLUG_BLOCK_ONLINE ||
 		    block->zone >= MEMPLUG_ZONE_NONE)
 			continue;
-		c = &cells[(node - ctx->nodes) * nz + block->zone];
+		c = &cells[(node - ctx->nodes.node) * nz + block->zone];
 		if (block->source->type == MEMPLUG_SOURCE_BOOT ||
 		    block->source->type == MEMPLUG_SOURCE_HOTPLUG) {
 			c->has_boot = true;
@@ -145,15 +149,16 @@ static void observe(struct memplug_ctx *ctx)
 		if (block->source->memmap.location == MEMPLUG_MEMMAP_SELF)
 			c->predicted_self += mpages;
 	}
-	for (n = 0; n < ctx->nr_nodes; n++) {
+	for (n = 0; n < ctx->nodes.nr; n++) {
 		for (i = 0; i < nz; i++) {
-			struct memplug_zone_pages *z = &ctx->nodes[n].zones[i];
+			struct memplug_zone_pages *z =
+				&ctx->nodes.node[n].zones[i];
 			struct cell *c = &cells[n * nz + i];
 			long long delta;
 
 			if (!c->block_pages)
 				continue;
-			if (c->has_boot || !ctx->nodes[n].has_zone[i] ||
+			if (c->has_boot || !ctx->nodes.node[n].has_zone[i] ||
 			    z->present != c->block_pages ||
 			    __builtin_sub_overflow(z->present, z->managed,
 						   &delta))
@@ -168,8 +173,8 @@ static void observe(struct memplug_ctx *ctx)
 				c->verdict = V_INCONCLUSIVE;
 		}
 	}
-	for (i = 0; i < ctx->nr_sources; i++) {
-		struct memplug_source *src = ctx->sources[i];
+	for (i = 0; i < ctx->sources.nr; i++) {
+		struct memplug_source *src = ctx->sources.source[i];
 		struct memplug_memmap *m = &src->memmap;
 		enum verdict v = V_NONE;
 
@@ -185,7 +190,7 @@ static void observe(struct memplug_ctx *ctx)
 				v = V_INCONCLUSIVE;
 				break;
 			}
-			cv = cells[(node - ctx->nodes) * nz + block->zone]
+			cv = cells[(node - ctx->nodes.node) * nz + block->zone]
 				     .verdict;
 			if (cv == V_PREDICTED)
 				cv = m->location == MEMPLUG_MEMMAP_SELF ?
@@ -223,11 +228,11 @@ void compute_memmap(struct memplug_ctx *ctx)
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_sources; i++) {
-		struct memplug_source *src = ctx->sources[i];
+	for (i = 0; i < ctx->sources.nr; i++) {
+		struct memplug_source *src = ctx->sources.source[i];
 
-		src->memmap.bytes =
-			src->nr_blocks * memmap_bytes(ctx, ctx->block_size);
+		src->memmap.bytes = src->nr_blocks *
+				    memmap_bytes(ctx, ctx->kernel.block_size);
 		predict(ctx, src);
 	}
 	observe(ctx);

@@ -32,7 +32,7 @@ static struct ndctl_namespace *find_ns(const struct lazy_ndctl *nd,
 	return NULL;
 }
 
-MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_namespace *ns)
+static int to_devdax(struct memplug_namespace *ns)
 {
 	struct memplug_ctx *ctx = ns->ctx;
 	const struct lazy_ndctl *nd;
@@ -93,4 +93,10 @@ MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_namespace *ns)
 out:
 	nd->ndctl_unref(nctx);
 	return rc;
+}
+
+MEMPLUG_EXPORT int memplug_namespace_to_devdax(struct memplug_namespace *ns)
+{
+	clear_error(ns->ctx);
+	return fail(ns->ctx, to_devdax(ns), "%s: to devdax", ns->name);
 }

@@ -125,27 +125,29 @@ int scan_nodes(struct memplug_ctx *ctx)
 
 		if (id < 0)
 			continue;
-		if (ctx->nr_nodes == cap) {
+		if (ctx->nodes.nr == cap) {
 			struct memplug_node *grow;
 
 			cap = cap ? cap * 2 : 8;
-			grow = realloc(ctx->nodes, cap * sizeof(*grow));
+			grow = realloc(ctx->nodes.node, cap * sizeof(*grow));
 			if (!grow) {
 				closedir(dir);
 				return -ENOMEM;
 			}
-			ctx->nodes = grow;
+			ctx->nodes.node = grow;
 		}
-		memset(&ctx->nodes[ctx->nr_nodes], 0, sizeof(*ctx->nodes));
-		ctx->nodes[ctx->nr_nodes].has_cpus = MEMPLUG_UNKNOWN;
-		ctx->nodes[ctx->nr_nodes++].id = id;
+		memset(&ctx->nodes.node[ctx->nodes.nr], 0,
+		       sizeof(*ctx->nodes.node));
+		ctx->nodes.node[ctx->nodes.nr].has_cpus = MEMPLUG_UNKNOWN;
+		ctx->nodes.node[ctx->nodes.nr++].id = id;
 	}
 	if (dir)
 		closedir(dir);
-	if (ctx->nr_nodes) /* qsort(NULL, 0) is undefined */
-		qsort(ctx->nodes, ctx->nr_nodes, sizeof(*ctx->nodes), cmp_node);
-	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++)
-		ctx->nodes[i].ctx = ctx;
+	if (ctx->nodes.nr) /* qsort(NULL, 0) is undefined */
+		qsort(ctx->nodes.node, ctx->nodes.nr, sizeof(*ctx->nodes.node),
+		      cmp_node);
+	for (i = 0; i < (unsigned long)ctx->nodes.nr; i++)
+		ctx->nodes.node[i].ctx = ctx;
 	node_counters(ctx);
 	return 0;
 }
@@ -155,16 +157,16 @@ void node_counters(struct memplug_ctx *ctx)
 {
 	unsigned long i;
 
-	for (i = 0; i < (unsigned long)ctx->nr_nodes; i++) {
-		struct memplug_node *node = &ctx->nodes[i];
+	for (i = 0; i < (unsigned long)ctx->nodes.nr; i++) {
+		struct memplug_node *node = &ctx->nodes.node[i];
 
 		node->mem_total = node_meminfo_total(ctx, node->id);
 		node->nr_blocks = node->nr_online = 0;
 		memset(node->has_zone, 0, sizeof(node->has_zone));
 		memset(node->zones, 0, sizeof(node->zones));
 	}
-	for (i = 0; i < ctx->nr_blocks; i++) {
-		struct memplug_block *block = &ctx->blocks[i];
+	for (i = 0; i < ctx->blocks.nr; i++) {
+		struct memplug_block *block = &ctx->blocks.block[i];
 		struct memplug_node *node =
 			memplug_node_get_by_id(ctx, block->node);
 
@@ -179,15 +181,15 @@ void node_counters(struct memplug_ctx *ctx)
 
 void free_nodes(struct memplug_ctx *ctx)
 {
-	free(ctx->nodes);
-	ctx->nodes = NULL;
-	ctx->nr_nodes = 0;
+	free(ctx->nodes.node);
+	ctx->nodes.node = NULL;
+	ctx->nodes.nr = 0;
 }
 
 MEMPLUG_EXPORT struct memplug_node *
 memplug_node_get_first(struct memplug_ctx *ctx)
 {
-	return ctx->nr_nodes ? &ctx->nodes[0] : NULL;
+	return ctx->nodes.nr ? &ctx->nodes.node[0] : NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_node *
@@ -195,7 +197,7 @@ memplug_node_get_next(struct memplug_node *node)
 {
 	struct memplug_ctx *ctx = node->ctx;
 
-	return node + 1 < ctx->nodes + ctx->nr_nodes ? node + 1 : NULL;
+	return node + 1 < ctx->nodes.node + ctx->nodes.nr ? node + 1 : NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_node *
@@ -203,9 +205,10 @@ memplug_node_get_by_id(struct memplug_ctx *ctx, int id)
 {
 	struct memplug_node key = { .id = id };
 
-	if (!ctx->nr_nodes || id < 0)
+	if (!ctx->nodes.nr || id < 0)
 		return NULL;
-	return bsearch(&key, ctx->nodes, ctx->nr_nodes, sizeof(key), cmp_node);
+	return bsearch(&key, ctx->nodes.node, ctx->nodes.nr, sizeof(key),
+		       cmp_node);
 }
 
 MEMPLUG_EXPORT struct memplug_ctx *
@@ -217,6 +220,12 @@ memplug_node_get_ctx(struct memplug_node *node)
 MEMPLUG_EXPORT int memplug_node_get_id(struct memplug_node *node)
 {
 	return node->id;
+}
+
+MEMPLUG_EXPORT long long memplug_node_read_mem_total(struct memplug_ctx *ctx,
+						     int id)
+{
+	return node_meminfo_total(ctx, id);
 }
 
 MEMPLUG_EXPORT long long memplug_node_get_mem_total(struct memplug_node *node)

@@ -124,14 +124,16 @@ struct parallel_facts {
 	const char *evidence; /* "module", "kallsyms" or NULL */
 };
 
-struct memplug_ctx {
-	int refcount;
-	memplug_log_fn log_fn;
-	int log_priority;
-	void *userdata;
-	char *root; /* without trailing slash; "" for "/" */
+/* log.c: where messages go, and the last failed call's error line */
+struct log_state {
+	memplug_log_fn fn;
+	int priority;
 	char error[512];
-	int lock_fd;
+};
+
+/* confine.c: the root every path is opened beneath */
+struct confine_state {
+	char *root; /* without trailing slash; "" for "/" */
 	int root_fd; /* O_PATH of the root: every open goes beneath it */
 	bool live; /* the root is "/" itself (by dev/ino) */
 	char bad_file[320]; /* the first hostile kernel file of a scan */
@@ -140,8 +142,10 @@ struct memplug_ctx {
 		int nr; /* fds read, not closed yet */
 		int fd[64];
 	} close_batch;
+};
 
-	/* the model, rebuilt by memplug_scan() */
+/* kernel.c: global facts, rebuilt by each scan (parallel: once a ctx) */
+struct kernel_facts {
 	uint64_t block_size;
 	uint64_t page_size;
 	char *kernel_release;
@@ -149,28 +153,66 @@ struct memplug_ctx {
 	char *memmap_on_memory;
 	char *online_policy;
 	long auto_movable_ratio;
-	enum memplug_tristate dax_memmap_knob;
-	struct parallel_facts parallel; /* kernel.c, once per ctx */
 	bool memory_probe;
 	long long nr_memmap_pages;
 	long long nr_memmap_boot_pages;
+	struct parallel_facts parallel;
+};
 
+/* block.c: every memory block, and what blocks share */
+struct block_set {
+	struct memplug_block *block; /* sorted by id */
+	unsigned long nr;
 	int removable; /* the kernel-wide value (5.7+), REMOVABLE_UNREAD */
 	bool removable_global; /* the kernel is 5.7 or later */
 	struct valid_zones **valid_zones; /* interned by block_zones_set() */
 	int nr_valid_zones;
-	struct memplug_block *blocks; /* sorted by id */
-	unsigned long nr_blocks;
-	struct memplug_node *nodes; /* sorted by id */
-	int nr_nodes;
-	struct memplug_source **sources;
-	int nr_sources;
-	struct memplug_namespace *namespaces;
+};
+
+/* node.c */
+struct node_set {
+	struct memplug_node *node; /* sorted by id */
+	int nr;
+};
+
+/* source.c: what each block belongs to */
+struct source_set {
+	struct memplug_source **source;
+	int nr;
+};
+
+/* device.c: nvdimm namespaces, CXL regions, the dax memmap knob */
+struct device_set {
+	struct memplug_namespace *namespace;
 	int nr_namespaces;
-	struct memplug_region *regions;
+	struct memplug_region *region;
 	int nr_regions;
-	struct iomem_range *iomem;
-	int nr_iomem;
+	enum memplug_tristate dax_memmap_knob; /* any dax device's */
+};
+
+/* iomem.c */
+struct iomem_set {
+	struct iomem_range *range;
+	int nr;
+};
+
+/*
+ * The context: each member is owned by the file named at its type, which
+ * alone writes it; the others read it.
+ */
+struct memplug_ctx {
+	int refcount; /* ctx.c */
+	void *userdata; /* ctx.c */
+	int lock_fd; /* lock.c (ctx.c starts it at -1) */
+	struct log_state log;
+	struct confine_state fs;
+	/* the model, rebuilt by memplug_scan() */
+	struct kernel_facts kernel;
+	struct block_set blocks;
+	struct node_set nodes;
+	struct source_set sources;
+	struct device_set devices;
+	struct iomem_set iomem;
 };
 
 /*
@@ -205,6 +247,45 @@ void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
 void clear_error(struct memplug_ctx *ctx);
+/*
+ * The end of every exported call that can fail: an error set below (with
+ * its real reason) stands; else @format and strerror(-@rc) become it.
+ * Such a call clears the error when it starts.  Returns @rc.
+ */
+int fail(struct memplug_ctx *ctx, int rc, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- confine.c: opens beneath the root fd; bounded reads of files ------- */
+/* @root (trailing slashes dropped) opened; -ENOMEM */
+int confine_init(struct memplug_ctx *ctx, const char *root);
+void confine_release(struct memplug_ctx *ctx);
+/* a scan starts with no hostile file; the first one it met, or NULL */
+void confine_scan_begin(struct memplug_ctx *ctx);
+const char *confine_bad_file(struct memplug_ctx *ctx);
+/* @path below the root (as root_path builds it) or relative to @dirfd
+ * (AT_FDCWD: the root); flags as open(2) */
+int root_openat(struct memplug_ctx *ctx, int dirfd, const char *path,
+		int flags);
+int root_open(struct memplug_ctx *ctx, const char *path, int flags);
+DIR *root_opendir(struct memplug_ctx *ctx, const char *path);
+/* a regular file, opened non-blocking; else -1 and the scan fails */
+int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path);
+/*
+ * close(@fd), or between close_batch_begin() and close_batch_end() later,
+ * with the run of consecutive fds it belongs to in one close_range()
+ */
+void root_close(struct memplug_ctx *ctx, int fd);
+void close_batch_begin(struct memplug_ctx *ctx);
+void close_batch_end(struct memplug_ctx *ctx);
+/* the whole file, NUL-terminated, at most @cap bytes; NULL + errno */
+char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
+		size_t cap, size_t *len);
+/* file content fit to be one path component */
+bool name_is_plain(const char *name);
+/* read caps: a sysfs attribute is one page; /proc tables are small */
+#define TEXT_MAX 4096
+#define TABLE_MAX (16 << 20)
+#define KALLSYMS_MAX (256ULL << 20)
 
 /* ---- sysfs.c: the root, every path below it, and the clock ------------- */
 /* @root, else $MEMPLUG_SYSFS_ROOT, else "/"; -ENOMEM */
@@ -239,82 +320,7 @@ char *link_basename(struct memplug_ctx *ctx, const char *path);
 char *link_resolve(struct memplug_ctx *ctx, const char *path);
 int parse_u64(const char *text, int base, uint64_t *val);
 
-/* ---- kernel.c: global facts -------------------------------------------- */
-int scan_kernel(struct memplug_ctx *ctx);
-void kernel_counters(struct memplug_ctx *ctx);
-void free_kernel(struct memplug_ctx *ctx);
-/* the memory_hotplug.memmap_on_memory parameter, the one reading of it */
-enum memmap_param { MEMMAP_PARAM_OFF, MEMMAP_PARAM_ON, MEMMAP_PARAM_FORCE };
-enum memmap_param memmap_param(struct memplug_ctx *ctx);
-/* the size of the memmap of @bytes of memory */
-uint64_t memmap_bytes(struct memplug_ctx *ctx, uint64_t bytes);
-
-/* ---- iomem.c ------------------------------------------------------------ */
-int scan_iomem(struct memplug_ctx *ctx);
-void free_iomem(struct memplug_ctx *ctx);
-
-/* ---- block.c ------------------------------------------------------------ */
-int scan_blocks(struct memplug_ctx *ctx);
-void free_blocks(struct memplug_ctx *ctx);
-int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
-/* read valid_zones if not yet read; take TEXT (NULL: unreadable) as
- * valid_zones; drop what was read */
-void block_zones(struct memplug_block *block);
-void block_zones_set(struct memplug_block *block, const char *text);
-void block_zones_forget(struct memplug_block *block);
-unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
-
-/* ---- node.c ------------------------------------------------------------- */
-int scan_nodes(struct memplug_ctx *ctx);
-void node_counters(struct memplug_ctx *ctx);
-void free_nodes(struct memplug_ctx *ctx);
-/* MemTotal of nodeN/meminfo in bytes, -1 when unreadable */
-long long node_meminfo_total(struct memplug_ctx *ctx, int id);
-
-/* ---- source.c ----------------------------------------------------------- */
-int scan_sources(struct memplug_ctx *ctx);
-void free_sources(struct memplug_ctx *ctx);
-struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
-				  enum memplug_source_type type);
-enum memplug_dax_state dax_state_from_text(const char *text);
-int source_add_block(struct memplug_source *source,
-		     struct memplug_block *block);
-/* device.c: the whole blocks of the byte range [start, end] (also fuzzed) */
-void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end);
-
-/* ---- device.c ----------------------------------------------------------- */
-int scan_devices(struct memplug_ctx *ctx);
-void free_devices(struct memplug_ctx *ctx);
-
-/* confine.c: opens beneath the root fd; bounded reads of regular files */
-int confine_init(struct memplug_ctx *ctx);
-void confine_release(struct memplug_ctx *ctx);
-/* @path below the root (as root_path builds it) or relative to @dirfd
- * (AT_FDCWD: the root); flags as open(2) */
-int root_openat(struct memplug_ctx *ctx, int dirfd, const char *path,
-		int flags);
-int root_open(struct memplug_ctx *ctx, const char *path, int flags);
-DIR *root_opendir(struct memplug_ctx *ctx, const char *path);
-/* a regular file, opened non-blocking; else -1 and the scan fails */
-int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path);
-/*
- * close(@fd), or between close_batch_begin() and close_batch_end() later,
- * with the run of consecutive fds it belongs to in one close_range()
- */
-void root_close(struct memplug_ctx *ctx, int fd);
-void close_batch_begin(struct memplug_ctx *ctx);
-void close_batch_end(struct memplug_ctx *ctx);
-/* the whole file, NUL-terminated, at most @cap bytes; NULL + errno */
-char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
-		size_t cap, size_t *len);
-/* file content fit to be one path component */
-bool name_is_plain(const char *name);
-/* read caps: a sysfs attribute is one page; /proc tables are small */
-#define TEXT_MAX 4096
-#define TABLE_MAX (16 << 20)
-#define KALLSYMS_MAX (256ULL << 20)
-
-/* rundir.c: <root>/run/memplug, no symlinks, fixed modes */
+/* ---- rundir.c: <root>/run/memplug, no symlinks, fixed modes ------------ */
 /* run_read() returns at most RUN_FILE_MAX - 1 bytes of a file */
 #define RUN_FILE_MAX 4096
 int run_dir_open(struct memplug_ctx *ctx, bool create);
@@ -329,28 +335,79 @@ int journal_aob_clear(struct memplug_ctx *ctx);
 char *journal_aob_pending(struct memplug_ctx *ctx);
 int journal_aob_repair(struct memplug_ctx *ctx);
 
-/* block.c parsers (also fuzzed): a block's state, its directory name */
-enum memplug_block_state block_state_parse(const char *text);
-bool block_name_id(const char *name, unsigned long *id);
-/* node.c parser (also fuzzed): MemTotal in a meminfo text, bytes or -1 */
-long long meminfo_total_parse(const char *text);
-
 /*
  * Parsers of kernel text, pure or on a stream, that the fuzz targets in
- * tests/fuzz call directly.
+ * tests/fuzz call directly, are declared with the file that owns them.
  */
-/* node.c: the zone page counts of /proc/zoneinfo into ctx->nodes */
-void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f);
-/* iomem.c: one line "  start-end : name"; the ranges into ctx->iomem */
-bool iomem_parse_line(char *line, int *depth, uint64_t *start, uint64_t *end,
-		      char **name);
-int iomem_parse(struct memplug_ctx *ctx, FILE *f);
-/* kernel.c: the value of key= in a command line; of "key N" in vmstat;
+
+/* ---- kernel.c: global facts -------------------------------------------- */
+int scan_kernel(struct memplug_ctx *ctx);
+void kernel_counters(struct memplug_ctx *ctx);
+void free_kernel(struct memplug_ctx *ctx);
+/* the memory_hotplug.memmap_on_memory parameter, the one reading of it */
+enum memmap_param { MEMMAP_PARAM_OFF, MEMMAP_PARAM_ON, MEMMAP_PARAM_FORCE };
+enum memmap_param memmap_param(struct memplug_ctx *ctx);
+/* the size of the memmap of @bytes of memory */
+uint64_t memmap_bytes(struct memplug_ctx *ctx, uint64_t bytes);
+
+/* the value of key= in a command line; of "key N" in vmstat;
  * whether a kallsyms stream defines @symbol */
 const char *cmdline_param(const char *cmdline, const char *key);
 long long vmstat_value(const char *vmstat, const char *key);
 /* at most @cap bytes are read: -1 beyond, else 0/1 */
 int kallsyms_fd_has(int fd, const char *symbol, uint64_t cap);
+
+/* ---- iomem.c ------------------------------------------------------------ */
+int scan_iomem(struct memplug_ctx *ctx);
+void free_iomem(struct memplug_ctx *ctx);
+
+/* one line "  start-end : name"; the ranges into ctx->iomem */
+bool iomem_parse_line(char *line, int *depth, uint64_t *start, uint64_t *end,
+		      char **name);
+int iomem_parse(struct memplug_ctx *ctx, FILE *f);
+
+/* ---- block.c ------------------------------------------------------------ */
+int scan_blocks(struct memplug_ctx *ctx);
+void free_blocks(struct memplug_ctx *ctx);
+int block_read(struct memplug_ctx *ctx, int memfd, struct memplug_block *block);
+/* read valid_zones if not yet read; take TEXT (NULL: unreadable) as
+ * valid_zones; drop what was read */
+void block_zones(struct memplug_block *block);
+void block_zones_set(struct memplug_block *block, const char *text);
+void block_zones_forget(struct memplug_block *block);
+unsigned int zone_mask_parse(const char *text, enum memplug_zone *first);
+
+/* parsers (also fuzzed): a block's state, its directory name */
+enum memplug_block_state block_state_parse(const char *text);
+bool block_name_id(const char *name, unsigned long *id);
+
+/* ---- node.c ------------------------------------------------------------- */
+int scan_nodes(struct memplug_ctx *ctx);
+void node_counters(struct memplug_ctx *ctx);
+void free_nodes(struct memplug_ctx *ctx);
+/* MemTotal of nodeN/meminfo in bytes, -1 when unreadable */
+long long node_meminfo_total(struct memplug_ctx *ctx, int id);
+
+/* parser (also fuzzed): MemTotal in a meminfo text, bytes or -1 */
+long long meminfo_total_parse(const char *text);
+
+/* the zone page counts of /proc/zoneinfo into ctx->nodes */
+void zoneinfo_parse(struct memplug_ctx *ctx, FILE *f);
+
+/* ---- source.c ----------------------------------------------------------- */
+int scan_sources(struct memplug_ctx *ctx);
+void free_sources(struct memplug_ctx *ctx);
+struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
+				  enum memplug_source_type type);
+enum memplug_dax_state dax_state_from_text(const char *text);
+int source_add_block(struct memplug_source *source,
+		     struct memplug_block *block);
+/* ---- device.c ----------------------------------------------------------- */
+int scan_devices(struct memplug_ctx *ctx);
+void free_devices(struct memplug_ctx *ctx);
+
+/* the whole blocks of the byte range [start, end] (also fuzzed) */
+void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end);
 
 /* ---- memmap.c ----------------------------------------------------------- */
 void compute_memmap(struct memplug_ctx *ctx);

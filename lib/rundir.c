@@ -35,11 +35,11 @@ int run_dir_open(struct memplug_ctx *ctx, bool create)
 {
 	int run, fd;
 
-	if (ctx->root_fd < 0) {
+	if (ctx->fs.root_fd < 0) {
 		errno = ENOENT;
 		return -1;
 	}
-	run = subdir(ctx->root_fd, "run", create);
+	run = subdir(ctx->fs.root_fd, "run", create);
 	if (run < 0)
 		return -1;
 	fd = subdir(run, "memplug", create);

@@ -18,10 +18,11 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 {
 	struct memplug_source *src, **grow;
 
-	grow = realloc(ctx->sources, (ctx->nr_sources + 1) * sizeof(*grow));
+	grow = realloc(ctx->sources.source,
+		       (ctx->sources.nr + 1) * sizeof(*grow));
 	if (!grow)
 		return NULL;
-	ctx->sources = grow;
+	ctx->sources.source = grow;
 	src = calloc(1, sizeof(*src));
 	if (!src)
 		return NULL;
@@ -36,7 +37,7 @@ struct memplug_source *source_new(struct memplug_ctx *ctx, const char *name,
 	src->target_node = -1;
 	src->numa_node = -1;
 	src->memmap_knob = MEMPLUG_UNKNOWN;
-	ctx->sources[ctx->nr_sources++] = src;
+	ctx->sources.source[ctx->sources.nr++] = src;
 	return src;
 }
 
@@ -65,9 +66,9 @@ static struct memplug_source *find_source(struct memplug_ctx *ctx,
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_sources; i++)
-		if (!strcmp(ctx->sources[i]->name, name))
-			return ctx->sources[i];
+	for (i = 0; i < ctx->sources.nr; i++)
+		if (!strcmp(ctx->sources.source[i]->name, name))
+			return ctx->sources.source[i];
 	return NULL;
 }
 
@@ -85,8 +86,8 @@ static const struct iomem_range *iomem_ram(struct memplug_ctx *ctx,
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_iomem; i++) {
-		const struct iomem_range *r = &ctx->iomem[i];
+	for (i = 0; i < ctx->iomem.nr; i++) {
+		const struct iomem_range *r = &ctx->iomem.range[i];
 
 		if (start >= r->start && start <= r->end &&
 		    !strncmp(r->name, "System RAM", 10))
@@ -105,7 +106,7 @@ static char **acpi_dimms(struct memplug_ctx *ctx)
 {
 	char *path = root_path(ctx, "sys/bus/acpi/devices"), *link;
 	char **names =
-		calloc(ctx->nr_blocks ? ctx->nr_blocks : 1, sizeof(*names));
+		calloc(ctx->blocks.nr ? ctx->blocks.nr : 1, sizeof(*names));
 	struct dirent *de, *pe;
 	DIR *dir, *ddir;
 
@@ -133,8 +134,9 @@ static char **acpi_dimms(struct memplug_ctx *ctx)
 			if (base && name_number(base, "memory") >= 0)
 				block = memplug_block_get_by_id(
 					ctx, name_number(base, "memory"));
-			if (block && !names[block - ctx->blocks])
-				names[block - ctx->blocks] = strdup(de->d_name);
+			if (block && !names[block - ctx->blocks.block])
+				names[block - ctx->blocks.block] =
+					strdup(de->d_name);
 			free(base);
 		}
 		if (ddir)
@@ -192,8 +194,8 @@ int scan_sources(struct memplug_ctx *ctx)
 
 	if (!dimms)
 		return -ENOMEM;
-	for (i = 0; i < ctx->nr_blocks && !rc; i++) {
-		struct memplug_block *block = &ctx->blocks[i];
+	for (i = 0; i < ctx->blocks.nr && !rc; i++) {
+		struct memplug_block *block = &ctx->blocks.block[i];
 		struct memplug_source *src;
 
 		if (block->source)
@@ -202,22 +204,22 @@ int scan_sources(struct memplug_ctx *ctx)
 		if (!src || source_add_block(src, block))
 			rc = -ENOMEM;
 	}
-	for (i = 0; i < ctx->nr_blocks; i++)
+	for (i = 0; i < ctx->blocks.nr; i++)
 		free(dimms[i]);
 	free(dimms);
 	if (rc)
 		return rc;
-	for (i = 0; i < (unsigned long)ctx->nr_sources; i++) {
-		struct memplug_source *src = ctx->sources[i];
+	for (i = 0; i < (unsigned long)ctx->sources.nr; i++) {
+		struct memplug_source *src = ctx->sources.source[i];
 
 		if (src->type != MEMPLUG_SOURCE_DAX)
-			src->size = src->nr_blocks * ctx->block_size;
+			src->size = src->nr_blocks * ctx->kernel.block_size;
 	}
-	if (ctx->nr_sources)
-		qsort(ctx->sources, ctx->nr_sources, sizeof(*ctx->sources),
-		      cmp_source);
-	for (i = 0; i < (unsigned long)ctx->nr_sources; i++)
-		ctx->sources[i]->index = (int)i;
+	if (ctx->sources.nr)
+		qsort(ctx->sources.source, ctx->sources.nr,
+		      sizeof(*ctx->sources.source), cmp_source);
+	for (i = 0; i < (unsigned long)ctx->sources.nr; i++)
+		ctx->sources.source[i]->index = (int)i;
 	return 0;
 }
 
@@ -225,8 +227,8 @@ void free_sources(struct memplug_ctx *ctx)
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_sources; i++) {
-		struct memplug_source *src = ctx->sources[i];
+	for (i = 0; i < ctx->sources.nr; i++) {
+		struct memplug_source *src = ctx->sources.source[i];
 
 		free(src->name);
 		free(src->namespace);
@@ -234,9 +236,9 @@ void free_sources(struct memplug_ctx *ctx)
 		free(src->blocks);
 		free(src);
 	}
-	free(ctx->sources);
-	ctx->sources = NULL;
-	ctx->nr_sources = 0;
+	free(ctx->sources.source);
+	ctx->sources.source = NULL;
+	ctx->sources.nr = 0;
 }
 
 static const char *const type_names[] = {
@@ -294,7 +296,7 @@ enum memplug_dax_state dax_state_from_text(const char *text)
 MEMPLUG_EXPORT struct memplug_source *
 memplug_source_get_first(struct memplug_ctx *ctx)
 {
-	return ctx->nr_sources ? ctx->sources[0] : NULL;
+	return ctx->sources.nr ? ctx->sources.source[0] : NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_source *
@@ -302,8 +304,9 @@ memplug_source_get_next(struct memplug_source *src)
 {
 	struct memplug_ctx *ctx = src->ctx;
 
-	return src->index + 1 < ctx->nr_sources ? ctx->sources[src->index + 1] :
-						  NULL;
+	return src->index + 1 < ctx->sources.nr ?
+		       ctx->sources.source[src->index + 1] :
+		       NULL;
 }
 
 MEMPLUG_EXPORT struct memplug_source *
@@ -311,9 +314,9 @@ memplug_source_get_by_name(struct memplug_ctx *ctx, const char *name)
 {
 	int i;
 
-	for (i = 0; i < ctx->nr_sources; i++)
-		if (memplug_source_has_name(ctx->sources[i], name))
-			return ctx->sources[i];
+	for (i = 0; i < ctx->sources.nr; i++)
+		if (memplug_source_has_name(ctx->sources.source[i], name))
+			return ctx->sources.source[i];
 	return NULL;
 }
 

@@ -17,30 +17,22 @@
 
 int root_init(struct memplug_ctx *ctx, const char *root)
 {
-	size_t len;
-
 	if (!root || !*root)
 		root = secure_getenv("MEMPLUG_SYSFS_ROOT");
 	if (!root || !*root)
 		root = "/";
-	ctx->root = strdup(root);
-	if (!ctx->root)
-		return -ENOMEM;
-	len = strlen(ctx->root);
-	while (len > 0 && ctx->root[len - 1] == '/')
-		ctx->root[--len] = '\0';
-	return confine_init(ctx);
+	return confine_init(ctx, root);
 }
 
 MEMPLUG_EXPORT const char *memplug_get_sysfs_root(struct memplug_ctx *ctx)
 {
-	return ctx->root[0] ? ctx->root : "/";
+	return ctx->fs.root[0] ? ctx->fs.root : "/";
 }
 
 /* the directory itself, by dev/ino: "/.", "/sys/.." or a link to / are live */
 MEMPLUG_EXPORT bool memplug_is_live(struct memplug_ctx *ctx)
 {
-	return ctx->live;
+	return ctx->fs.live;
 }
 
 MEMPLUG_EXPORT uint64_t memplug_clock_ns(void)
@@ -62,7 +54,8 @@ char *root_path(struct memplug_ctx *ctx, const char *fmt, ...)
 	va_end(args);
 	if (rc < 0)
 		return NULL;
-	rc = asprintf(&path, "%s/%s", ctx->root, rel[0] == '/' ? rel + 1 : rel);
+	rc = asprintf(&path, "%s/%s", ctx->fs.root,
+		      rel[0] == '/' ? rel + 1 : rel);
 	free(rel);
 	return rc < 0 ? NULL : path;
 }
@@ -259,13 +252,13 @@ char *link_basename(struct memplug_ctx *ctx, const char *path)
 char *link_resolve(struct memplug_ctx *ctx, const char *path)
 {
 	char *real = realpath(path, NULL), *rel;
-	size_t rlen = strlen(ctx->root);
+	size_t rlen = strlen(ctx->fs.root);
 
 	if (!real)
 		return NULL;
 	/* the root itself may be a path through symlinks */
 	if (rlen) {
-		char *rroot = realpath(ctx->root, NULL);
+		char *rroot = realpath(ctx->fs.root, NULL);
 
 		if (!rroot) {
 			free(real);

@@ -35,9 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			blocks[nr++].id = top - k;
 	for (i = 0; i < nr; i++)
 		blocks[i].ctx = ctx;
-	ctx->block_size = bs;
-	ctx->blocks = blocks;
-	ctx->nr_blocks = nr;
+	ctx->kernel.block_size = bs;
+	ctx->blocks.block = blocks;
+	ctx->blocks.nr = nr;
 	src = source_new(ctx, "dax0.0", MEMPLUG_SOURCE_DAX);
 	if (!src)
 		abort();
@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	free_sources(ctx);
-	ctx->blocks = NULL;
-	ctx->nr_blocks = 0;
+	ctx->blocks.block = NULL;
+	ctx->blocks.nr = 0;
 out:
 	memplug_unref(ctx);
 	free(text);

@@ -13,9 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		iomem_parse(ctx, f);
 		fclose(f);
 	}
-	for (i = 0; i < ctx->nr_iomem; i++)
-		if (ctx->iomem[i].end < ctx->iomem[i].start ||
-		    !ctx->iomem[i].name)
+	for (i = 0; i < ctx->iomem.nr; i++)
+		if (ctx->iomem.range[i].end < ctx->iomem.range[i].start ||
+		    !ctx->iomem.range[i].name)
 			abort();
 	free_iomem(ctx);
 	memplug_unref(ctx);

@@ -11,8 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f = size ? fmemopen((void *)data, size, "r") : NULL;
 	int n, z;
 
-	ctx->nodes = nodes;
-	ctx->nr_nodes = 2;
+	ctx->nodes.node = nodes;
+	ctx->nodes.nr = 2;
 	if (f) {
 		zoneinfo_parse(ctx, f);
 		fclose(f);
@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* what the checks of offline compute from these numbers */
 		memplug_node_movable_ratio_after(&nodes[n], 32768);
 	}
-	ctx->nodes = NULL;
-	ctx->nr_nodes = 0;
+	ctx->nodes.node = NULL;
+	ctx->nodes.nr = 0;
 	memplug_unref(ctx);
 	return 0;
 }

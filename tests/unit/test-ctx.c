@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/nothing-here", argv[1]);
 	rc = memplug_new(&bad, path);
 	CHECK(rc == 0, "memplug_new on a missing directory");
-	CHECK_STR(memplug_get_error(bad), "unknown error",
+	CHECK_STR(memplug_get_error(bad), "no error",
 		  "no error before a failure");
 	memplug_set_log_fn(bad, capture);
 	memplug_set_log_priority(bad, LOG_DEBUG);
