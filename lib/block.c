@@ -360,7 +360,7 @@ int scan_blocks(struct memplug_ctx *ctx)
 	if (ctx->blocks.nr) /* qsort(NULL, 0) is undefined */
 		qsort(ctx->blocks.block, ctx->blocks.nr,
 		      sizeof(*ctx->blocks.block), cmp_block);
-	close_batch_begin(ctx);
+	close_batch_begin(ctx, memfd);
 	for (i = 0, kept = 0; i < ctx->blocks.nr && !rc; i++) {
 		rc = block_read(ctx, memfd, &ctx->blocks.block[i]);
 		if (rc == -ENOENT) { /* removed while we read: drop it */

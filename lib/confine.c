@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include "private.h"
 
@@ -205,10 +207,16 @@ static void close_batch_flush(struct memplug_ctx *ctx)
 	ctx->fs.close_batch.nr = 0;
 }
 
-void close_batch_begin(struct memplug_ctx *ctx)
+void close_batch_begin(struct memplug_ctx *ctx, int dirfd)
 {
+	struct statfs fs;
+
 	ctx->fs.close_batch.on = true;
 	ctx->fs.close_batch.nr = 0;
+	ctx->fs.close_batch.sysfs_dirfd =
+		dirfd >= 0 && !fstatfs(dirfd, &fs) && fs.f_type == SYSFS_MAGIC ?
+			dirfd :
+			-1;
 }
 
 void close_batch_end(struct memplug_ctx *ctx)
@@ -217,6 +225,7 @@ void close_batch_end(struct memplug_ctx *ctx)
 
 	close_batch_flush(ctx);
 	ctx->fs.close_batch.on = false;
+	ctx->fs.close_batch.sysfs_dirfd = -1;
 	errno = saved;
 }
 
@@ -234,10 +243,36 @@ void root_close(struct memplug_ctx *ctx, int fd)
 	errno = saved;
 }
 
+/*
+ * A file below a directory on a real sysfs, reached without crossing a
+ * mount point or a symlink, is a kernfs attribute: a regular file (or a
+ * directory, whose read fails), never a FIFO or a device.  -2 when this
+ * does not apply (no openat2, another directory).
+ */
+static int open_sysfs_attr(struct memplug_ctx *ctx, int dirfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+			   RESOLVE_NO_SYMLINKS,
+	};
+
+	if (!ctx->fs.close_batch.on || dirfd < 0 ||
+	    dirfd != ctx->fs.close_batch.sysfs_dirfd)
+		return -2;
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
 int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path)
 {
 	struct stat st;
 	int fd, saved;
+
+	fd = open_sysfs_attr(ctx, dirfd, path);
+	if (fd >= 0)
+		return fd;
+	if (fd == -1 && errno == ENOENT)
+		return -1;
 
 	/* O_NONBLOCK: a FIFO opens at once and is then refused */
 	fd = root_openat(ctx, dirfd, path, O_RDONLY | O_NONBLOCK);

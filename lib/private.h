@@ -141,6 +141,7 @@ struct confine_state {
 		bool on; /* between close_batch_begin() and _end() */
 		int nr; /* fds read, not closed yet */
 		int fd[64];
+		int sysfs_dirfd; /* a directory on a real sysfs, or -1 */
 	} close_batch;
 };
 
@@ -275,7 +276,12 @@ int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path);
  * with the run of consecutive fds it belongs to in one close_range()
  */
 void root_close(struct memplug_ctx *ctx, int fd);
-void close_batch_begin(struct memplug_ctx *ctx);
+/*
+ * @dirfd (-1: none): the directory the batch reads below.  When it is on a
+ * real sysfs, files below it are opened without crossing a mount or a
+ * symlink, so they are kernfs attributes and need no fstat().
+ */
+void close_batch_begin(struct memplug_ctx *ctx, int dirfd);
 void close_batch_end(struct memplug_ctx *ctx);
 /* the whole file, NUL-terminated, at most @cap bytes; NULL + errno */
 char *read_file(struct memplug_ctx *ctx, int dirfd, const char *path,
