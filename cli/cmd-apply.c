@@ -16,6 +16,7 @@
 #include "config.h"
 #include "reconfigure.h"
 #include "text.h"
+#include "vocab.h"
 
 struct apply_opts {
 	struct action_opts action; /* dry_run and wait only */
@@ -64,7 +65,7 @@ static int apply_option(int index, const char *arg, void *data)
 		o->action.dry_run = true;
 		return 0;
 	default:
-		return cli_parse_long("apply", "wait", arg, 0, 3600,
+		return cli_parse_long("apply", "wait", arg, 0, VOCAB_WAIT_MAX,
 				      &o->action.wait_s);
 	}
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "builtin.h"
 #include "list-table.h"
+#include "vocab.h"
 
 struct list_opts {
 	bool devices;
@@ -72,14 +73,13 @@ static int list_option(int index, const char *arg, void *data)
 		o->device = arg;
 		break;
 	case OPT_NODE:
-		return cli_parse_long("list", "node", arg, 0, 65535, &o->node);
+		return cli_parse_long("list", "node", arg, 0, VOCAB_NODE_MAX,
+				      &o->node);
 	case OPT_ZONE:
-		o->zone = memplug_zone_from_name(arg);
-		if (o->zone == MEMPLUG_ZONE_UNKNOWN)
-			return cli_usage_error(
-				"list",
-				"invalid --zone '%s': want DMA, DMA32, Normal, Movable or none",
-				arg);
+		if (!vocab_zone(arg, &o->zone))
+			return cli_usage_error("list",
+					       "invalid --zone '%s': want %s",
+					       arg, VOCAB_WANT_ZONE);
 		break;
 	case OPT_HUMAN:
 		o->human = true;
@@ -306,13 +306,20 @@ static struct json_object *nodes_json(struct memplug_ctx *ctx,
 		json_object_object_add(
 			obj, "node",
 			json_object_new_int(memplug_node_get_id(node)));
-		json_object_object_add(obj, "mem_total",
+		json_object_object_add(obj, "mem_total_bytes",
 				       total < 0 ? NULL :
 						   json_size(total, o->human));
 		json_object_object_add(
-			obj, "memory_blocks",
+			obj, "memory_block_count",
 			json_object_new_int64(
 				memplug_node_get_nr_blocks(node)));
+		/* the names before format_version 2's renames: deprecated */
+		json_object_object_add(obj, "mem_total",
+				       json_object_get(json_object_object_get(
+					       obj, "mem_total_bytes")));
+		json_object_object_add(obj, "memory_blocks",
+				       json_object_get(json_object_object_get(
+					       obj, "memory_block_count")));
 		json_object_object_add(
 			obj, "online_memblocks",
 			json_object_new_int64(

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "memplug.h"
 #include "text.h"
+#include "vocab.h"
 
 /* "memplug: [CMD: ]MESSAGE", one line, no control characters */
 static void error_line(const char *cmd, const char *format, va_list args)
@@ -44,15 +45,9 @@ int cli_error(int code, const char *format, ...)
 int cli_parse_long(const char *cmd, const char *option, const char *arg,
 		   long min, long max, long *val)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max)
+	if (!vocab_long(arg, min, max, val))
 		return cli_usage_error(cmd, "invalid --%s '%s': want %ld..%ld",
 				       option, arg, min, max);
-	*val = v;
 	return 0;
 }
 
