@@ -93,6 +93,29 @@ static char **expand_targets(struct memplug_ctx *ctx, int argc, char **argv,
 	return names;
 }
 
+/* the run's own warnings, then every target's */
+static struct json_object *action_warnings(const struct action_opts *o,
+					   struct json_object *targets)
+{
+	struct json_object *own = json_collect_warnings(targets, "target");
+	struct json_object *all;
+	size_t i, n = o->warnings ? json_object_array_length(o->warnings) : 0;
+
+	if (!n)
+		return own;
+	all = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(all,
+				      json_object_get(json_object_array_get_idx(
+					      o->warnings, i)));
+	for (i = 0; i < json_object_array_length(own); i++)
+		json_object_array_add(
+			all,
+			json_object_get(json_object_array_get_idx(own, i)));
+	json_object_put(own);
+	return all;
+}
+
 int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 	       const struct action_opts *o, action_fn fn, void *data)
 {
@@ -158,8 +181,7 @@ int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 			       json_object_new_boolean(o->dry_run ? would :
 								    changed));
 	json_object_object_add(root, "targets", targets);
-	json_object_object_add(root, "warnings",
-			       json_collect_warnings(targets, "target"));
+	json_object_object_add(root, "warnings", action_warnings(o, targets));
 	json_print(root);
 	json_object_put(root);
 	memplug_unlock(ctx);

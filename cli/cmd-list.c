@@ -109,15 +109,21 @@ static int list_option(int index, const char *arg, void *data)
 	return 0;
 }
 
-/* done by cli_parse(): --help (then the table columns follow) or --list-opts */
-static bool is_help(int argc, char **argv)
+/* argv[1..] holds one of @a, @b */
+static bool has_arg(int argc, char **argv, const char *a, const char *b)
 {
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		if (!strcmp(argv[i], a) || !strcmp(argv[i], b))
 			return true;
 	return false;
+}
+
+/* done by cli_parse(): --help (then the table columns follow) or --list-opts */
+static bool is_help(int argc, char **argv)
+{
+	return has_arg(argc, argv, "-h", "--help");
 }
 
 static bool block_matches(struct memplug_block *block,
@@ -477,6 +483,12 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	bool done;
 	int first, rc;
 
+	/* for the completion of -o: the columns of the table asked for */
+	if (has_arg(argc, argv, "--list-columns", "--list-columns")) {
+		list_table_columns(stdout, has_arg(argc, argv, "-M",
+						   "--memory-blocks"));
+		return EXIT_OK;
+	}
 	rc = cli_parse(argc, argv, "list", "[options]", list_options,
 		       list_option, &o, &first, &done);
 	if (rc || done) {
@@ -487,6 +499,10 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	if (first < argc)
 		return cli_usage_error("list", "unexpected argument '%s'",
 				       argv[first]);
+	if (o.summary && o.table.enabled)
+		return cli_usage_error(
+			"list",
+			"--summary is JSON only: the table options (--table, -o, --pairs, --raw, --noheadings, --bytes) show sources or blocks");
 	rc = memplug_scan(ctx);
 	if (rc)
 		return cli_error(EXIT_ERROR, "%s", memplug_get_error(ctx));

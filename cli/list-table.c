@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memplug list --table: the list JSON's sources or blocks via libsmartcols. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
@@ -87,12 +88,39 @@ void list_table_help(FILE *out)
 		fprintf(out, "    %-12s %s\n", c->name, c->help);
 }
 
+void list_table_columns(FILE *out, bool blocks)
+{
+	const struct column *c;
+
+	for (c = blocks ? block_columns : source_columns; c->name; c++)
+		fprintf(out, "%s\n", c->name);
+}
+
+/* case-insensitive, '_' for '-': the names --pairs prints are taken too */
+static bool same_name(const char *col, const char *name, size_t len)
+{
+	size_t i;
+
+	if (strlen(col) != len)
+		return false;
+	for (i = 0; i < len; i++) {
+		char a = col[i], b = name[i];
+
+		if (a == '-')
+			a = '_';
+		if (b == '-')
+			b = '_';
+		if (tolower((unsigned char)a) != tolower((unsigned char)b))
+			return false;
+	}
+	return true;
+}
+
 static const struct column *find_column(const struct column *cols,
 					const char *name, size_t len)
 {
 	for (; cols->name; cols++)
-		if (strlen(cols->name) == len &&
-		    !strncasecmp(cols->name, name, len))
+		if (same_name(cols->name, name, len))
 			return cols;
 	return NULL;
 }
@@ -279,6 +307,8 @@ int list_table_print(struct json_object *root, bool blocks,
 		goto out;
 	scols_table_enable_raw(tb, t->raw);
 	scols_table_enable_export(tb, t->pairs);
+	/* MEMMAP_AT="self", as lsblk's MAJ_MIN: names a shell can eval */
+	scols_table_enable_shellvar(tb, t->pairs);
 	scols_table_enable_noheadings(tb, t->noheadings);
 	for (i = 0; i < n; i++)
 		if (!scols_table_new_column(tb, cols[i]->name, cols[i]->width,

@@ -101,4 +101,11 @@ struct cli_context {
 	int verbose;
 };
 
+/*
+ * -v, --verbose: before the command (main) or among its options
+ * (cli_parse): raise the count by @more and set the library's log
+ * priority to match.  Also names the context cli_parse() counts -v for.
+ */
+void cli_verbose(struct cli_context *cli, int more);
+
 #endif /* _MEMPLUG_CLI_H_ */
