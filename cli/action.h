@@ -47,7 +47,7 @@ enum action_option {
 
 #define ACTION_CLI_OPTIONS                                                    \
 	[OPT_ZONE] = { "zone", 'z', "ZONE",                                   \
-		       "movable (default), normal or auto" },                 \
+		       "movable (default), normal or auto, any case" },       \
 	[OPT_ORDER] = { "order", 0, "ORDER",                                  \
 			"block order: descending, ascending, hole-first, "    \
 			"default" },                                          \

@@ -42,7 +42,7 @@ static const struct cli_option list_options[] = {
 			 "filter by dax device, namespace or CXL region" },
 	[OPT_NODE] = { "node", 'n', "N", "filter by NUMA node" },
 	[OPT_ZONE] = { "zone", 'z', "ZONE",
-		       "filter by zone (DMA, DMA32, Normal, Movable, none)" },
+		       "filter by zone (DMA, DMA32, Normal, Movable, none; any case)" },
 	[OPT_HUMAN] = { "human", 'u', NULL, "sizes as strings (\"128 MiB\")" },
 	[OPT_SUMMARY] = { "summary", 's', NULL,
 			  "only the system and summary objects are filled" },

@@ -17,6 +17,7 @@ enum cell_kind {
 	CELL_ZONES, /* {"Movable": 15, ...}: the non-zero ones */
 	CELL_LIST, /* [0, 1]: "0,1" */
 	CELL_BLOCKS, /* first_block-last_block */
+	CELL_MATCH, /* a key of the source's "match": text, or a list */
 };
 
 struct column {
@@ -55,6 +56,13 @@ static const struct column source_columns[] = {
 	{ "REGION", "region", CELL_TEXT, 0, 0, "CXL region" },
 	{ "REASON", "memmap_reason", CELL_TEXT, SCOLS_FL_TRUNC, 0,
 	  "why the memmap is there" },
+	{ "UUID", "uuid", CELL_MATCH, 0, 0,
+	  "namespace uuid, as memplug.conf's uuid =" },
+	{ "HPA", "hpa", CELL_MATCH, 0, 0, "CXL region base, as hpa =" },
+	{ "MEMDEVS", "memdevs", CELL_MATCH, 0, 0,
+	  "CXL memdev serials, as memdevs =" },
+	{ "RESOURCE", "resource", CELL_MATCH, 0, 0,
+	  "dax device start, as resource =" },
 	{ NULL, NULL, 0, 0, 0, NULL },
 };
 static const char source_default[] =
@@ -236,6 +244,14 @@ static char *cell_text(struct json_object *row, const struct column *c,
 	struct json_object *v = NULL, *last = NULL;
 	char *s = NULL;
 
+	if (c->kind == CELL_MATCH) {
+		if (!json_object_object_get_ex(row, "match", &v) || !v ||
+		    !json_object_object_get_ex(v, c->key, &v) || !v)
+			return NULL;
+		return json_object_is_type(v, json_type_array) ?
+			       list_text(v) :
+			       strdup(json_object_get_string(v));
+	}
 	if (!json_object_object_get_ex(row, c->key, &v) || !v)
 		return NULL;
 	switch (c->kind) {
@@ -250,6 +266,8 @@ static char *cell_text(struct json_object *row, const struct column *c,
 	case CELL_LIST:
 		return json_object_is_type(v, json_type_array) ? list_text(v) :
 								 NULL;
+	case CELL_MATCH:
+		return NULL;
 	case CELL_BLOCKS:
 		if (!json_object_object_get_ex(row, "last_block", &last) ||
 		    !last)

@@ -103,7 +103,7 @@ expect "memplug list -o MEM" "MEMMAP MEMMAP-AT [-o nospace]"
 expect "memplug list -o source,mo" "source,MODE [-o nospace]"
 expect "memplug list --output=+RE" "+REASON +REGION [-o nospace]"
 expect "memplug list -M -o ST" "STATE [-o nospace]"
-expect "memplug list -o " "BASIS BLOCKS KNOB MEMMAP MEMMAP-AT MODE NAMESPACE NODES ONLINE REASON REGION SIZE SOURCE TARGET-NODE TOTAL TYPE ZONES [-o nospace]"
+expect "memplug list -o " "BASIS BLOCKS HPA KNOB MEMDEVS MEMMAP MEMMAP-AT MODE NAMESPACE NODES ONLINE REASON REGION RESOURCE SIZE SOURCE TARGET-NODE TOTAL TYPE UUID ZONES [-o nospace]"
 
 # Names are data: dax devices whose names carry $(), backticks, quotes, a
 # newline, ESC, BEL and C1 bytes run nothing and are no candidates (memplug

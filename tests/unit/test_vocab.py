@@ -218,6 +218,17 @@ class Identities(Base):
                 self.assertEqual([t["target"] for t in j["targets"]],
                                  ["dax1.0"])
 
+    def test_table_columns_of_the_identities(self):
+        rc, out, err = self.run_mp(self.tree("cxl-host"), "list", "--raw",
+                                   "--noheadings", "-o",
+                                   "SOURCE,UUID,HPA,MEMDEVS,RESOURCE")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("dax1.0  0x6000000000 0x1001 0x6000000000",
+                      out.splitlines())
+        rc, out, err = self.run_mp(self.tree("vm-small"), "list", "--pairs",
+                                   "-o", "SOURCE,UUID")
+        self.assertIn('SOURCE="dax0.0" UUID="%s"' % INFO_UUID, out)
+
     def test_node_keys_with_units(self):
         j = self.ok_json(self.tree("cxl-host"), "list")
         for n in j["nodes"]:
