@@ -63,7 +63,7 @@ static const struct cli_command *find_command(const char *name)
 }
 
 /* one line, exit 2: "unknown command 'lst': did you mean 'list'?" */
-static int unknown_command(const char *name)
+static int unknown_command(const char *cmd, const char *name)
 {
 	const char *names[NR_COMMANDS], *near;
 	size_t i;
@@ -73,10 +73,9 @@ static int unknown_command(const char *name)
 	near = suggest_word(name, names, NR_COMMANDS);
 	if (near)
 		return cli_usage_error(
-			NULL, "unknown command '%s': did you mean '%s'?", name,
+			cmd, "unknown command '%s': did you mean '%s'?", name,
 			near);
-	return cli_usage_error(NULL, "unknown command '%s': see memplug --help",
-			       name);
+	return cli_usage_error(cmd, "unknown command '%s'", name);
 }
 
 /* "memplug --verbos": the same, among the options before a command */
@@ -131,7 +130,7 @@ static int cmd_help(int argc, char **argv, struct cli_context *cli)
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd)
-		return unknown_command(argv[1]);
+		return unknown_command("help", argv[1]);
 	if (cmd->fn == cmd_help)
 		return cli_usage_error("help", "unknown command '%s'", argv[1]);
 	snprintf(page, sizeof(page), "memplug-%s", cmd->name);
@@ -231,7 +230,7 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[i]);
 	if (!cmd)
-		return unknown_command(argv[i]);
+		return unknown_command(NULL, argv[i]);
 	rc = memplug_new(&cli.ctx, root);
 	if (rc)
 		return cli_error(EXIT_ERROR, "cannot create context: %s",

@@ -99,9 +99,9 @@ expect "memplug --sysfs-root=$tmp/vm reconfigure " "all dax0.0 namespace0.0"
 expect "memplug --sysfs-root=$tmp/vm reconfigure m" ""
 expect "memplug --sysfs-root=$tmp/vm reconfigure b" ""
 # -o: the table's column names, the last of a comma-separated list
-expect "memplug list -o MEM" "MEMMAP MEMMAP-AT [-o nospace]"
+expect "memplug list -o MEMM" "MEMMAP MEMMAP-AT [-o nospace]"
 expect "memplug list -o source,mo" "source,MODE [-o nospace]"
-expect "memplug list --output=+RE" "+REASON +REGION [-o nospace]"
+expect "memplug list --output=+RE" "+REASON +REGION +RESOURCE [-o nospace]"
 expect "memplug list -M -o ST" "STATE [-o nospace]"
 expect "memplug list -o " "BASIS BLOCKS HPA KNOB MEMDEVS MEMMAP MEMMAP-AT MODE NAMESPACE NODES ONLINE REASON REGION RESOURCE SIZE SOURCE TARGET-NODE TOTAL TYPE UUID ZONES [-o nospace]"
 
