@@ -5,35 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "vocab.h"
 
 int action_option(struct action_opts *o, const char *cmd, int index,
 		  const char *arg)
 {
-	enum memplug_order order;
-
 	switch (index) {
 	case OPT_ZONE:
-		if (!strcmp(arg, "movable"))
-			o->online_type = MEMPLUG_ONLINE_MOVABLE;
-		else if (!strcmp(arg, "normal") || !strcmp(arg, "kernel"))
-			o->online_type = MEMPLUG_ONLINE_KERNEL;
-		else if (!strcmp(arg, "auto"))
-			o->online_type = MEMPLUG_ONLINE_AUTO;
-		else
-			return cli_usage_error(
-				cmd,
-				"invalid --zone '%s': want movable, normal or auto",
-				arg);
+		if (!vocab_online_zone(arg, &o->online_type))
+			return cli_usage_error(cmd,
+					       "invalid --zone '%s': want %s",
+					       arg, VOCAB_WANT_ONLINE_ZONE);
 		o->zone_given = true;
 		return 0;
 	case OPT_ORDER:
-		order = memplug_order_from_name(arg);
-		if (order == MEMPLUG_ORDER_UNKNOWN)
-			return cli_usage_error(
-				cmd,
-				"invalid --order '%s': want descending, ascending, hole-first or default",
-				arg);
-		o->order = order;
+		if (!vocab_order(arg, &o->order))
+			return cli_usage_error(cmd,
+					       "invalid --order '%s': want %s",
+					       arg, VOCAB_WANT_ORDER);
 		return 0;
 	case OPT_DRY_RUN:
 		o->dry_run = true;
@@ -42,10 +31,11 @@ int action_option(struct action_opts *o, const char *cmd, int index,
 		o->force = true;
 		return 0;
 	case OPT_TIMEOUT:
-		return cli_parse_long(cmd, "timeout", arg, 0, 86400,
+		return cli_parse_long(cmd, "timeout", arg, 0, VOCAB_TIMEOUT_MAX,
 				      &o->timeout_s);
 	case OPT_WAIT:
-		return cli_parse_long(cmd, "wait", arg, 0, 86400, &o->wait_s);
+		return cli_parse_long(cmd, "wait", arg, 0, VOCAB_WAIT_MAX,
+				      &o->wait_s);
 	}
 	return 1;
 }
@@ -101,6 +91,29 @@ static char **expand_targets(struct memplug_ctx *ctx, int argc, char **argv,
 	}
 	*count = n;
 	return names;
+}
+
+/* the run's own warnings, then every target's */
+static struct json_object *action_warnings(const struct action_opts *o,
+					   struct json_object *targets)
+{
+	struct json_object *own = json_collect_warnings(targets, "target");
+	struct json_object *all;
+	size_t i, n = o->warnings ? json_object_array_length(o->warnings) : 0;
+
+	if (!n)
+		return own;
+	all = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(all,
+				      json_object_get(json_object_array_get_idx(
+					      o->warnings, i)));
+	for (i = 0; i < json_object_array_length(own); i++)
+		json_object_array_add(
+			all,
+			json_object_get(json_object_array_get_idx(own, i)));
+	json_object_put(own);
+	return all;
 }
 
 int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
@@ -168,8 +181,7 @@ int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 			       json_object_new_boolean(o->dry_run ? would :
 								    changed));
 	json_object_object_add(root, "targets", targets);
-	json_object_object_add(root, "warnings",
-			       json_collect_warnings(targets, "target"));
+	json_object_object_add(root, "warnings", action_warnings(o, targets));
 	json_print(root);
 	json_object_put(root);
 	memplug_unlock(ctx);

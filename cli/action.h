@@ -19,6 +19,9 @@ struct action_opts {
 	bool unplug; /* offline: then remove the memory (dax state) */
 	long timeout_s;
 	long wait_s;
+	/* apply: warnings of the run itself ({target: null, code, message}),
+	 * ahead of the targets' in the root's "warnings"; NULL: none */
+	struct json_object *warnings;
 };
 
 #define ACTION_OPTS_INIT                                                       \
@@ -44,7 +47,7 @@ enum action_option {
 
 #define ACTION_CLI_OPTIONS                                                    \
 	[OPT_ZONE] = { "zone", 'z', "ZONE",                                   \
-		       "movable (default), normal or auto" },                 \
+		       "movable (default), normal or auto, any case" },       \
 	[OPT_ORDER] = { "order", 0, "ORDER",                                  \
 			"block order: descending, ascending, hole-first, "    \
 			"default" },                                          \

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "reconfigure.h"
 #include "text.h"
+#include "vocab.h"
 
 struct apply_opts {
 	struct action_opts action; /* dry_run and wait only */
@@ -64,7 +65,7 @@ static int apply_option(int index, const char *arg, void *data)
 		o->action.dry_run = true;
 		return 0;
 	default:
-		return cli_parse_long("apply", "wait", arg, 0, 3600,
+		return cli_parse_long("apply", "wait", arg, 0, VOCAB_WAIT_MAX,
 				      &o->action.wait_s);
 	}
 }
@@ -150,7 +151,10 @@ static int print_nothing(const struct apply_opts *o)
 	json_object_object_add(root, "would_change",
 			       json_object_new_boolean(false));
 	json_object_object_add(root, "targets", json_object_new_array());
-	json_object_object_add(root, "warnings", json_object_new_array());
+	json_object_object_add(root, "warnings",
+			       o->action.warnings ?
+				       json_object_get(o->action.warnings) :
+				       json_object_new_array());
 	json_print(root);
 	json_object_put(root);
 	return EXIT_OK;
@@ -251,9 +255,35 @@ static bool namespace_settling(const struct apply_run *run)
 	return false;
 }
 
-static int lock_and_match(struct cli_context *cli, const struct config *cfg,
-			  struct apply_run *run, const struct apply_opts *o)
+/*
+ * The sections that matched no device, as the run's warnings: at boot a
+ * section that names nothing would otherwise do nothing silently.  A run
+ * for one device (--device, --block: udev) has no word on the others.
+ */
+static void unmatched_warnings(struct json_object *notes, struct apply_opts *o)
 {
+	size_t i, n = json_object_array_length(notes);
+	struct json_object *w;
+
+	if (o->device || o->block || !n)
+		return;
+	o->action.warnings = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		w = json_object_new_object();
+		json_object_object_add(w, "target", NULL);
+		json_object_object_add(
+			w, "code", json_object_new_string("section-unmatched"));
+		json_object_object_add(
+			w, "message",
+			json_object_get(json_object_array_get_idx(notes, i)));
+		json_object_array_add(o->action.warnings, w);
+	}
+}
+
+static int lock_and_match(struct cli_context *cli, const struct config *cfg,
+			  struct apply_run *run, struct apply_opts *o)
+{
+	struct json_object *notes = NULL;
 	long waited;
 	int rc;
 
@@ -274,14 +304,19 @@ static int lock_and_match(struct cli_context *cli, const struct config *cfg,
 		free(run->matches);
 		run->matches = NULL;
 		run->nr = 0;
+		json_object_put(notes);
+		notes = json_object_new_array();
 		rc = conf_match_all(cli->ctx, cfg, &run->matches, &run->nr,
-				    NULL);
+				    notes);
 		if (rc || o->device || o->block || o->action.dry_run ||
 		    !namespace_settling(run) || waited >= SETTLE_MS ||
 		    waited / 1000 >= o->action.wait_s)
 			break;
 		usleep(SETTLE_POLL_MS * 1000);
 	}
+	if (!rc)
+		unmatched_warnings(notes, o);
+	json_object_put(notes);
 	if (!rc && (o->device || o->block))
 		rc = restrict_matches(cli->ctx, run, o);
 	return rc;
@@ -343,6 +378,7 @@ out:
 	free(names);
 	free(run.opts);
 	free(run.matches);
+	json_object_put(o.action.warnings);
 	config_release(&cfg);
 	memplug_unlock(cli->ctx);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "builtin.h"
 #include "list-table.h"
+#include "vocab.h"
 
 struct list_opts {
 	bool devices;
@@ -41,7 +42,7 @@ static const struct cli_option list_options[] = {
 			 "filter by dax device, namespace or CXL region" },
 	[OPT_NODE] = { "node", 'n', "N", "filter by NUMA node" },
 	[OPT_ZONE] = { "zone", 'z', "ZONE",
-		       "filter by zone (DMA, DMA32, Normal, Movable, none)" },
+		       "filter by zone (DMA, DMA32, Normal, Movable, none; any case)" },
 	[OPT_HUMAN] = { "human", 'u', NULL, "sizes as strings (\"128 MiB\")" },
 	[OPT_SUMMARY] = { "summary", 's', NULL,
 			  "only the system and summary objects are filled" },
@@ -72,14 +73,13 @@ static int list_option(int index, const char *arg, void *data)
 		o->device = arg;
 		break;
 	case OPT_NODE:
-		return cli_parse_long("list", "node", arg, 0, 65535, &o->node);
+		return cli_parse_long("list", "node", arg, 0, VOCAB_NODE_MAX,
+				      &o->node);
 	case OPT_ZONE:
-		o->zone = memplug_zone_from_name(arg);
-		if (o->zone == MEMPLUG_ZONE_UNKNOWN)
-			return cli_usage_error(
-				"list",
-				"invalid --zone '%s': want DMA, DMA32, Normal, Movable or none",
-				arg);
+		if (!vocab_zone(arg, &o->zone))
+			return cli_usage_error("list",
+					       "invalid --zone '%s': want %s",
+					       arg, VOCAB_WANT_ZONE);
 		break;
 	case OPT_HUMAN:
 		o->human = true;
@@ -109,15 +109,21 @@ static int list_option(int index, const char *arg, void *data)
 	return 0;
 }
 
-/* done by cli_parse(): --help (then the table columns follow) or --list-opts */
-static bool is_help(int argc, char **argv)
+/* argv[1..] holds one of @a, @b */
+static bool has_arg(int argc, char **argv, const char *a, const char *b)
 {
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		if (!strcmp(argv[i], a) || !strcmp(argv[i], b))
 			return true;
 	return false;
+}
+
+/* done by cli_parse(): --help (then the table columns follow) or --list-opts */
+static bool is_help(int argc, char **argv)
+{
+	return has_arg(argc, argv, "-h", "--help");
 }
 
 static bool block_matches(struct memplug_block *block,
@@ -329,13 +335,20 @@ static struct json_object *nodes_json(struct memplug_ctx *ctx,
 		json_object_object_add(
 			obj, "node",
 			json_object_new_int(memplug_node_get_id(node)));
-		json_object_object_add(obj, "mem_total",
+		json_object_object_add(obj, "mem_total_bytes",
 				       total < 0 ? NULL :
 						   json_size(total, o->human));
 		json_object_object_add(
-			obj, "memory_blocks",
+			obj, "memory_block_count",
 			json_object_new_int64(
 				memplug_node_get_nr_blocks(node)));
+		/* the names before format_version 2's renames: deprecated */
+		json_object_object_add(obj, "mem_total",
+				       json_object_get(json_object_object_get(
+					       obj, "mem_total_bytes")));
+		json_object_object_add(obj, "memory_blocks",
+				       json_object_get(json_object_object_get(
+					       obj, "memory_block_count")));
 		json_object_object_add(
 			obj, "online_memblocks",
 			json_object_new_int64(
@@ -493,6 +506,12 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	bool done;
 	int first, rc;
 
+	/* for the completion of -o: the columns of the table asked for */
+	if (has_arg(argc, argv, "--list-columns", "--list-columns")) {
+		list_table_columns(stdout, has_arg(argc, argv, "-M",
+						   "--memory-blocks"));
+		return EXIT_OK;
+	}
 	rc = cli_parse(argc, argv, "list", "[options]", list_options,
 		       list_option, &o, &first, &done);
 	if (rc || done) {
@@ -503,6 +522,10 @@ int cmd_list(int argc, char **argv, struct cli_context *cli)
 	if (first < argc)
 		return cli_usage_error("list", "unexpected argument '%s'",
 				       argv[first]);
+	if (o.summary && o.table.enabled)
+		return cli_usage_error(
+			"list",
+			"--summary is JSON only: the table options (--table, -o, --pairs, --raw, --noheadings, --bytes) show sources or blocks");
 	rc = memplug_scan(ctx);
 	if (rc)
 		return cli_error(EXIT_ERROR, "%s", memplug_get_error(ctx));

@@ -11,6 +11,7 @@
 #include "builtin.h"
 #include "reconfigure.h"
 #include "signals.h"
+#include "vocab.h"
 
 enum {
 	OPT_MODE = NR_ACTION_OPTIONS,
@@ -52,15 +53,10 @@ static int reconfigure_option(int index, const char *arg, void *data)
 
 	switch (index) {
 	case OPT_MODE:
-		if (!strcmp(arg, "system-ram"))
-			o->mode = MEMPLUG_MODE_SYSTEM_RAM;
-		else if (!strcmp(arg, "devdax"))
-			o->mode = MEMPLUG_MODE_DEVDAX;
-		else
-			return cli_usage_error(
-				"reconfigure",
-				"invalid --mode '%s': want system-ram or devdax",
-				arg);
+		if (!vocab_mode(arg, &o->mode))
+			return cli_usage_error("reconfigure",
+					       "invalid --mode '%s': want %s",
+					       arg, VOCAB_WANT_MODE);
 		return 0;
 	case OPT_MEMMAP:
 	case OPT_NO_MEMMAP:

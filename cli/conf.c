@@ -19,6 +19,7 @@
 #include "memplug.h"
 #include "strmap.h"
 #include "text.h"
+#include "vocab.h"
 
 static const char *const kind_names[] = {
 	[CONFIG_NAMESPACE] = "namespace",
@@ -82,69 +83,36 @@ static int bad_value(const struct where *w, const char *want)
 			    w->key, w->section, want);
 }
 
-#define WANT_NUMBER "a number (0x... or decimal, no leading zero)"
-
-/*
- * "0x" and hex digits, or decimal digits without a leading zero: never
- * octal, as strtoull's base 0 would read "010", never signs or spaces.
- */
-static bool parse_number(const char *s, uint64_t *val)
-{
-	int base = 10;
-	char *end;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
-		base = 16;
-		if (!*s || s[strspn(s, "0123456789abcdefABCDEF")])
-			return false;
-	} else if (!*s || s[strspn(s, "0123456789")] || (s[0] == '0' && s[1])) {
-		return false;
-	}
-	errno = 0;
-	*val = strtoull(s, &end, base);
-	return !errno && !*end;
-}
-
 static int parse_u64(const struct where *w, uint64_t *val)
 {
-	if (!parse_number(w->value, val))
-		return bad_value(w, WANT_NUMBER);
+	if (!vocab_number(w->value, val))
+		return bad_value(w, VOCAB_WANT_NUMBER);
+	return 0;
+}
+
+static int parse_address(const struct where *w, uint64_t *val)
+{
+	if (!vocab_address(w->value, val))
+		return bad_value(w, VOCAB_WANT_ADDRESS);
 	return 0;
 }
 
 static int parse_long(const struct where *w, long min, long max, long *val)
 {
 	char want[96];
-	uint64_t v;
 
 	snprintf(want, sizeof(want),
 		 "a whole number from %ld to %ld, no leading zero", min, max);
-	if (!parse_number(w->value, &v) || w->value[1] == 'x' ||
-	    w->value[1] == 'X' || v < (uint64_t)min || v > (uint64_t)max)
+	if (!vocab_long(w->value, min, max, val))
 		return bad_value(w, want);
-	*val = (long)v;
 	return 0;
 }
 
-/* yes/no; daxctl's sections also take true/false and 1/0 */
-static int parse_bool(const struct where *w, bool daxctl, bool *val)
+static int parse_bool(const struct where *w, bool *val)
 {
-	static const char *const yes[] = { "yes", "true", "1" };
-	static const char *const no[] = { "no", "false", "0" };
-	size_t i, n = daxctl ? 3 : 1;
-
-	for (i = 0; i < n; i++) {
-		if (!strcasecmp(w->value, yes[i])) {
-			*val = true;
-			return 0;
-		}
-		if (!strcasecmp(w->value, no[i])) {
-			*val = false;
-			return 0;
-		}
-	}
-	return bad_value(w, daxctl ? "true or false" : "yes or no");
+	if (!vocab_bool(w->value, val))
+		return bad_value(w, VOCAB_WANT_BOOL);
+	return 0;
 }
 
 static int parse_uuid(const struct where *w, char *out)
@@ -231,51 +199,35 @@ static bool valid_kernel_name(const char *name)
 static int parse_setting(const struct where *w, struct config_settings *s,
 			 bool *known)
 {
-	enum memplug_order order;
-
 	*known = true;
 	if (!strcmp(w->key, "mode")) {
-		if (!strcmp(w->value, "system-ram"))
-			s->mode = MEMPLUG_MODE_SYSTEM_RAM;
-		else if (!strcmp(w->value, "devdax"))
-			s->mode = MEMPLUG_MODE_DEVDAX;
-		else
-			return bad_value(w, "system-ram or devdax");
+		if (!vocab_mode(w->value, &s->mode))
+			return bad_value(w, VOCAB_WANT_MODE);
 		s->set |= CONFIG_SET_MODE;
 	} else if (!strcmp(w->key, "zone")) {
-		if (!strcmp(w->value, "movable"))
-			s->zone = MEMPLUG_ONLINE_MOVABLE;
-		else if (!strcmp(w->value, "normal"))
-			s->zone = MEMPLUG_ONLINE_KERNEL;
-		else if (!strcmp(w->value, "auto"))
-			s->zone = MEMPLUG_ONLINE_AUTO;
-		else
-			return bad_value(w, "movable, normal or auto");
+		if (!vocab_online_zone(w->value, &s->zone))
+			return bad_value(w, VOCAB_WANT_ONLINE_ZONE);
 		s->set |= CONFIG_SET_ZONE;
 	} else if (!strcmp(w->key, "memmap_on_memory")) {
-		if (!strcmp(w->value, "yes"))
-			s->memmap = CONFIG_MEMMAP_YES;
-		else if (!strcmp(w->value, "no"))
-			s->memmap = CONFIG_MEMMAP_NO;
-		else if (!strcmp(w->value, "keep"))
+		bool on;
+
+		if (!strcasecmp(w->value, "keep"))
 			s->memmap = CONFIG_MEMMAP_KEEP;
+		else if (vocab_bool(w->value, &on))
+			s->memmap = on ? CONFIG_MEMMAP_YES : CONFIG_MEMMAP_NO;
 		else
 			return bad_value(w, "yes, no or keep");
 		s->set |= CONFIG_SET_MEMMAP;
 	} else if (!strcmp(w->key, "online")) {
-		if (parse_bool(w, false, &s->online))
+		if (parse_bool(w, &s->online))
 			return EXIT_USAGE;
 		s->set |= CONFIG_SET_ONLINE;
 	} else if (!strcmp(w->key, "order")) {
-		order = memplug_order_from_name(w->value);
-		if (order == MEMPLUG_ORDER_UNKNOWN)
-			return bad_value(
-				w,
-				"descending, ascending, hole-first or default");
-		s->order = order;
+		if (!vocab_order(w->value, &s->order))
+			return bad_value(w, VOCAB_WANT_ORDER);
 		s->set |= CONFIG_SET_ORDER;
 	} else if (!strcmp(w->key, "timeout")) {
-		if (parse_long(w, 1, CONFIG_MAX_TIMEOUT, &s->timeout_s))
+		if (parse_long(w, 0, VOCAB_TIMEOUT_MAX, &s->timeout_s))
 			return EXIT_USAGE;
 		s->set |= CONFIG_SET_TIMEOUT;
 	} else {
@@ -299,7 +251,7 @@ static int parse_identity(const struct where *w, struct config_target *t,
 
 	*known = true;
 	if (!strcmp(w->key, "target_node") && t->kind != CONFIG_DAXCTL) {
-		if (parse_long(w, 0, CONFIG_MAX_NODE, &node))
+		if (parse_long(w, 0, VOCAB_NODE_MAX, &node))
 			return EXIT_USAGE;
 		t->target_node = (int)node;
 	} else if (t->kind == CONFIG_NAMESPACE && !strcmp(w->key, "uuid")) {
@@ -307,13 +259,13 @@ static int parse_identity(const struct where *w, struct config_target *t,
 	} else if (t->kind == CONFIG_DAXCTL && !strcmp(w->key, "nvdimm.uuid")) {
 		return parse_uuid(w, t->uuid);
 	} else if (t->kind == CONFIG_REGION && !strcmp(w->key, "hpa")) {
-		if (parse_u64(w, &t->hpa))
+		if (parse_address(w, &t->hpa))
 			return EXIT_USAGE;
 		t->has_hpa = true;
 	} else if (t->kind == CONFIG_REGION && !strcmp(w->key, "memdevs")) {
 		return parse_serials(w, t);
 	} else if (t->kind == CONFIG_DAX && !strcmp(w->key, "resource")) {
-		return parse_u64(w, &t->resource);
+		return parse_address(w, &t->resource);
 	} else {
 		*known = false;
 	}
@@ -333,11 +285,11 @@ static int parse_daxctl(const struct where *w, struct config_target *t,
 
 		return parse_setting(w, s, &mode_known);
 	} else if (!strcmp(w->key, "online")) {
-		if (parse_bool(w, true, &s->online))
+		if (parse_bool(w, &s->online))
 			return EXIT_USAGE;
 		s->set |= CONFIG_SET_ONLINE;
 	} else if (!strcmp(w->key, "movable")) {
-		if (parse_bool(w, true, &movable))
+		if (parse_bool(w, &movable))
 			return EXIT_USAGE;
 		/* daxctl --no-movable writes online_kernel */
 		s->zone = movable ? MEMPLUG_ONLINE_MOVABLE :

@@ -18,8 +18,6 @@
 #define CONFIG_MAX_FILES 256
 #define CONFIG_MAX_LINE 1000
 #define CONFIG_MAX_SERIALS 16
-#define CONFIG_MAX_NODE 4095
-#define CONFIG_MAX_TIMEOUT 86400
 
 /* how a section names its target; the kind is the section's first word */
 enum config_kind {

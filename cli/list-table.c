@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memplug list --table: the list JSON's sources or blocks via libsmartcols. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
@@ -16,6 +17,7 @@ enum cell_kind {
 	CELL_ZONES, /* {"Movable": 15, ...}: the non-zero ones */
 	CELL_LIST, /* [0, 1]: "0,1" */
 	CELL_BLOCKS, /* first_block-last_block */
+	CELL_MATCH, /* a key of the source's "match": text, or a list */
 };
 
 struct column {
@@ -54,6 +56,13 @@ static const struct column source_columns[] = {
 	{ "REGION", "region", CELL_TEXT, 0, 0, "CXL region" },
 	{ "REASON", "memmap_reason", CELL_TEXT, SCOLS_FL_TRUNC, 0,
 	  "why the memmap is there" },
+	{ "UUID", "uuid", CELL_MATCH, 0, 0,
+	  "namespace uuid, as memplug.conf's uuid =" },
+	{ "HPA", "hpa", CELL_MATCH, 0, 0, "CXL region base, as hpa =" },
+	{ "MEMDEVS", "memdevs", CELL_MATCH, 0, 0,
+	  "CXL memdev serials, as memdevs =" },
+	{ "RESOURCE", "resource", CELL_MATCH, 0, 0,
+	  "dax device start, as resource =" },
 	{ NULL, NULL, 0, 0, 0, NULL },
 };
 static const char source_default[] =
@@ -87,12 +96,39 @@ void list_table_help(FILE *out)
 		fprintf(out, "    %-12s %s\n", c->name, c->help);
 }
 
+void list_table_columns(FILE *out, bool blocks)
+{
+	const struct column *c;
+
+	for (c = blocks ? block_columns : source_columns; c->name; c++)
+		fprintf(out, "%s\n", c->name);
+}
+
+/* case-insensitive, '_' for '-': the names --pairs prints are taken too */
+static bool same_name(const char *col, const char *name, size_t len)
+{
+	size_t i;
+
+	if (strlen(col) != len)
+		return false;
+	for (i = 0; i < len; i++) {
+		char a = col[i], b = name[i];
+
+		if (a == '-')
+			a = '_';
+		if (b == '-')
+			b = '_';
+		if (tolower((unsigned char)a) != tolower((unsigned char)b))
+			return false;
+	}
+	return true;
+}
+
 static const struct column *find_column(const struct column *cols,
 					const char *name, size_t len)
 {
 	for (; cols->name; cols++)
-		if (strlen(cols->name) == len &&
-		    !strncasecmp(cols->name, name, len))
+		if (same_name(cols->name, name, len))
 			return cols;
 	return NULL;
 }
@@ -208,6 +244,14 @@ static char *cell_text(struct json_object *row, const struct column *c,
 	struct json_object *v = NULL, *last = NULL;
 	char *s = NULL;
 
+	if (c->kind == CELL_MATCH) {
+		if (!json_object_object_get_ex(row, "match", &v) || !v ||
+		    !json_object_object_get_ex(v, c->key, &v) || !v)
+			return NULL;
+		return json_object_is_type(v, json_type_array) ?
+			       list_text(v) :
+			       strdup(json_object_get_string(v));
+	}
 	if (!json_object_object_get_ex(row, c->key, &v) || !v)
 		return NULL;
 	switch (c->kind) {
@@ -222,6 +266,8 @@ static char *cell_text(struct json_object *row, const struct column *c,
 	case CELL_LIST:
 		return json_object_is_type(v, json_type_array) ? list_text(v) :
 								 NULL;
+	case CELL_MATCH:
+		return NULL;
 	case CELL_BLOCKS:
 		if (!json_object_object_get_ex(row, "last_block", &last) ||
 		    !last)
@@ -279,6 +325,8 @@ int list_table_print(struct json_object *root, bool blocks,
 		goto out;
 	scols_table_enable_raw(tb, t->raw);
 	scols_table_enable_export(tb, t->pairs);
+	/* MEMMAP_AT="self", as lsblk's MAJ_MIN: names a shell can eval */
+	scols_table_enable_shellvar(tb, t->pairs);
 	scols_table_enable_noheadings(tb, t->noheadings);
 	for (i = 0; i < n; i++)
 		if (!scols_table_new_column(tb, cols[i]->name, cols[i]->width,

@@ -25,5 +25,8 @@ int list_table_print(struct json_object *root, bool blocks,
 		     const struct list_table_opts *t);
 /* the columns, for list --help */
 void list_table_help(FILE *out);
+/* the column names of the table (of -M with @blocks), one a line: what
+ * list --list-columns prints for the completion of -o */
+void list_table_columns(FILE *out, bool blocks);
 
 #endif /* _MEMPLUG_LIST_TABLE_H_ */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "builtin.h"
+#include "suggest.h"
 #include "text.h"
 
 static int cmd_help(int argc, char **argv, struct cli_context *cli);
@@ -61,6 +62,41 @@ static const struct cli_command *find_command(const char *name)
 	return NULL;
 }
 
+/* one line, exit 2: "unknown command 'lst': did you mean 'list'?" */
+static int unknown_command(const char *cmd, const char *name)
+{
+	const char *names[NR_COMMANDS], *near;
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		names[i] = commands[i].name;
+	near = suggest_word(name, names, NR_COMMANDS);
+	if (near)
+		return cli_usage_error(
+			cmd, "unknown command '%s': did you mean '%s'?", name,
+			near);
+	return cli_usage_error(cmd, "unknown command '%s'", name);
+}
+
+/* "memplug --verbos": the same, among the options before a command */
+static int unknown_option(const char *arg)
+{
+	static const char *const names[] = {
+		"--sysfs-root",	  "--verbose", "--list-cmds",
+		"--list-targets", "--version", "--help",
+	};
+	char name[64];
+	const char *near;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	near = suggest_word(name, names, sizeof(names) / sizeof(names[0]));
+	if (near)
+		return cli_usage_error(
+			NULL, "unknown option '%s': did you mean '%s'?", arg,
+			near);
+	return cli_usage_error(NULL, "unknown option '%s'", arg);
+}
+
 /* `man -w PAGE` succeeds: the page is installed where man(1) looks */
 static bool man_page_installed(const char *page)
 {
@@ -93,7 +129,9 @@ static int cmd_help(int argc, char **argv, struct cli_context *cli)
 		return EXIT_OK;
 	}
 	cmd = find_command(argv[1]);
-	if (!cmd || cmd->fn == cmd_help)
+	if (!cmd)
+		return unknown_command("help", argv[1]);
+	if (cmd->fn == cmd_help)
 		return cli_usage_error("help", "unknown command '%s'", argv[1]);
 	snprintf(page, sizeof(page), "memplug-%s", cmd->name);
 	if (man_page_installed(page)) {
@@ -170,8 +208,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return check_stdout(EXIT_OK);
 		} else {
-			return cli_usage_error(NULL, "unknown option '%s'",
-					       arg);
+			return unknown_option(arg);
 		}
 	}
 	if (root && !*root)
@@ -193,15 +230,13 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[i]);
 	if (!cmd)
-		return cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+		return unknown_command(NULL, argv[i]);
 	rc = memplug_new(&cli.ctx, root);
 	if (rc)
 		return cli_error(EXIT_ERROR, "cannot create context: %s",
 				 strerror(-rc));
 	memplug_set_log_fn(cli.ctx, log_stderr);
-	if (cli.verbose)
-		memplug_set_log_priority(cli.ctx, cli.verbose > 1 ? LOG_DEBUG :
-								    LOG_INFO);
+	cli_verbose(&cli, 0);
 	rc = cmd->fn(argc - i, argv + i, &cli);
 	memplug_unref(cli.ctx);
 	return check_stdout(rc);

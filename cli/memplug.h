@@ -85,6 +85,12 @@ struct json_object *json_zone_counts(const unsigned long counts[]);
 /* "self", "node:N" or "unknown" */
 struct json_object *json_memmap_location(const struct memplug_memmap *m);
 struct json_object *json_source(struct memplug_source *src, bool human);
+/*
+ * What a memplug.conf section can name a dax device by, under the config's
+ * key names: {"uuid", "hpa", "memdevs", "resource"}, each null when the
+ * device has none; NULL (JSON null) for other sources.
+ */
+struct json_object *json_source_match(struct memplug_source *src);
 /* the block's row: into @row when given (a row of an earlier block,
  * updated in place), else a new object */
 struct json_object *json_block(struct json_object *row,
@@ -94,5 +100,12 @@ struct cli_context {
 	struct memplug_ctx *ctx;
 	int verbose;
 };
+
+/*
+ * -v, --verbose: before the command (main) or among its options
+ * (cli_parse): raise the count by @more and set the library's log
+ * priority to match.  Also names the context cli_parse() counts -v for.
+ */
+void cli_verbose(struct cli_context *cli, int more);
 
 #endif /* _MEMPLUG_CLI_H_ */

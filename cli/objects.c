@@ -4,7 +4,9 @@
  * location, a source, a block row.  list and the write commands' before
  * and after use the same builders, so one object has one shape.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include "memplug.h"
 
 struct json_object *json_zone_counts(const unsigned long counts[])
@@ -86,6 +88,76 @@ static struct json_object *source_warnings(struct memplug_source *src)
 		json_object_array_add(ws, json_warning("memory-offline", msg));
 	}
 	return ws;
+}
+
+static struct json_object *hex_string(uint64_t val)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%#" PRIx64, val);
+	return json_object_new_string(buf);
+}
+
+/* the region's memdev serials, NULL when one is unreadable or none */
+static struct json_object *region_memdevs(struct memplug_region *region)
+{
+	unsigned int i, n = memplug_region_get_nr_memdevs(region);
+	struct json_object *arr;
+	uint64_t serial;
+
+	if (!n)
+		return NULL;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		if (!memplug_region_get_memdev_serial(region, i, &serial)) {
+			json_object_put(arr);
+			return NULL;
+		}
+		json_object_array_add(arr, hex_string(serial));
+	}
+	return arr;
+}
+
+struct json_object *json_source_match(struct memplug_source *src)
+{
+	struct memplug_ctx *ctx = memplug_source_get_ctx(src);
+	const char *ns_name = memplug_source_get_namespace(src);
+	const char *region_name = memplug_source_get_region(src);
+	struct json_object *obj, *uuid = NULL, *hpa = NULL, *memdevs = NULL;
+	struct memplug_namespace *ns;
+	struct memplug_region *region;
+	uint64_t res;
+
+	if (memplug_source_get_type(src) != MEMPLUG_SOURCE_DAX)
+		return NULL;
+	memplug_namespace_foreach(ctx, ns) {
+		const char *id = memplug_namespace_get_dax_uuid(ns);
+
+		if (!ns_name || strcmp(memplug_namespace_get_name(ns), ns_name))
+			continue;
+		/* ndctl list's "uuid" (the info block's), else the label's */
+		if (!id)
+			id = memplug_namespace_get_uuid(ns);
+		uuid = json_string_or_null(id);
+	}
+	memplug_region_foreach(ctx, region) {
+		if (!region_name ||
+		    strcmp(memplug_region_get_name(region), region_name))
+			continue;
+		if (memplug_region_get_resource(region, &res))
+			hpa = hex_string(res);
+		memdevs = region_memdevs(region);
+	}
+	obj = json_object_new_object();
+	json_object_object_add(obj, "uuid", uuid);
+	json_object_object_add(obj, "hpa", hpa);
+	json_object_object_add(obj, "memdevs", memdevs);
+	json_object_object_add(
+		obj, "resource",
+		memplug_source_has_range(src) ?
+			hex_string(memplug_source_get_start(src)) :
+			NULL);
+	return obj;
 }
 
 struct json_object *json_source(struct memplug_source *src, bool human)
@@ -186,6 +258,7 @@ struct json_object *json_source(struct memplug_source *src, bool human)
 				"message")) :
 			NULL);
 	json_object_object_add(obj, "warnings", warnings);
+	json_object_object_add(obj, "match", json_source_match(src));
 	return obj;
 }
 

@@ -5,9 +5,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 #include "memplug.h"
+#include "suggest.h"
 #include "text.h"
+#include "vocab.h"
 
 /* "memplug: [CMD: ]MESSAGE", one line, no control characters */
 static void error_line(const char *cmd, const char *format, va_list args)
@@ -44,16 +47,48 @@ int cli_error(int code, const char *format, ...)
 int cli_parse_long(const char *cmd, const char *option, const char *arg,
 		   long min, long max, long *val)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max)
+	if (!vocab_long(arg, min, max, val))
 		return cli_usage_error(cmd, "invalid --%s '%s': want %ld..%ld",
 				       option, arg, min, max);
-	*val = v;
 	return 0;
+}
+
+/* the command's context, for a -v after the command */
+static struct cli_context *verbose_cli;
+
+void cli_verbose(struct cli_context *cli, int more)
+{
+	verbose_cli = cli;
+	cli->verbose += more;
+	if (cli->verbose && cli->ctx)
+		memplug_set_log_priority(
+			cli->ctx, cli->verbose > 1 ? LOG_DEBUG : LOG_INFO);
+}
+
+/* "unknown option '--zome=x': did you mean '--zone'?" */
+static int unknown_option(const char *cmd, const char *arg,
+			  const struct cli_option *opts, int n)
+{
+	const char **names = NULL, *near = NULL;
+	char typed[64];
+	int i;
+
+	if (!strncmp(arg, "--", 2))
+		names = calloc(n + 1, sizeof(*names));
+	if (names) {
+		for (i = 0; i < n; i++)
+			names[i] = opts[i].name;
+		names[n] = "verbose";
+		snprintf(typed, sizeof(typed), "%.*s",
+			 (int)strcspn(arg + 2, "="), arg + 2);
+		near = suggest_word(typed, names, n + 1);
+	}
+	free(names);
+	if (near)
+		return cli_usage_error(
+			cmd, "unknown option '%s': did you mean '--%s'?", arg,
+			near);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 static void print_help(const char *cmd, const char *usage,
@@ -85,7 +120,7 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 	*done = false;
 	while (opts[n].name)
 		n++;
-	lopts = calloc(n + 3, sizeof(*lopts));
+	lopts = calloc(n + 4, sizeof(*lopts));
 	if (!lopts)
 		return cli_error(EXIT_ERROR, "out of memory");
 	for (i = 0; i < n; i++) {
@@ -105,7 +140,10 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 	lopts[n].val = 'h';
 	lopts[n + 1].name = "list-opts";
 	lopts[n + 1].val = 1;
-	strcat(shorts, "h");
+	/* -v after the command as before it */
+	lopts[n + 2].name = "verbose";
+	lopts[n + 2].val = 'v';
+	strcat(shorts, "hv");
 	opterr = 0;
 	optind = 1;
 	while (!rc &&
@@ -114,6 +152,11 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 			print_help(cmd, usage, opts);
 			*done = true;
 			break;
+		}
+		if (c == 'v') {
+			if (verbose_cli)
+				cli_verbose(verbose_cli, 1);
+			continue;
 		}
 		if (c == 1) {
 			/* "--zone=": the completion then adds no space */
@@ -133,8 +176,8 @@ int cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 				rc = cli_usage_error(
 					cmd, "unknown option '-%c'", optopt);
 			else
-				rc = cli_usage_error(cmd, "unknown option '%s'",
-						     argv[optind - 1]);
+				rc = unknown_option(cmd, argv[optind - 1], opts,
+						    n);
 			break;
 		}
 		for (i = 0; i < n; i++)

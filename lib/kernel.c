@@ -180,6 +180,15 @@ int scan_kernel(struct memplug_ctx *ctx)
 	if (!path)
 		return -ENOMEM;
 	text = read_text(ctx, path);
+	if (!text && errno == ENOENT) {
+		/* lsmem's case: a kernel without CONFIG_MEMORY_HOTPLUG */
+		rc = set_error(
+			ctx, ENOENT,
+			"this system has no memory blocks: memory hotplug is not supported by this kernel: cannot read %s",
+			path);
+		free(path);
+		return rc;
+	}
 	if (!text) {
 		rc = set_error(ctx, errno, "cannot read %s", path);
 		free(path);

@@ -758,6 +758,17 @@ def add_qemu_boot_ram(m):
     m.zone_reserved[(0, "DMA32")] = 20311
 
 
+def nvdimm_vm(name, **dax):
+    """vm-small's kernel and boot RAM with one nvdimm dax0.0 made by
+    add_nvdimm_dax(**dax): a variant for one test (mode="devdax",
+    state="offline", ...)."""
+    m = Machine(name, 128 * MiB, kernel="6.1.0-18-amd64", auto_online="offline",
+                params=KERNEL_PARAMS)
+    add_qemu_boot_ram(m)
+    m.add_nvdimm_dax(**dax)
+    return m
+
+
 def vm_small(kernel="6.1.0-18-amd64"):
     """2 GiB QEMU guest, 128 MiB blocks, one node, nvdimm dax0.0 in system-ram mode
     (blocks 33-47 online Movable), kernel 6.1: no dax memmap_on_memory knob,

@@ -94,6 +94,16 @@ expect "memplug --sysfs-root=$tmp/cxl reconfigure region0 --mode=system-ram d" "
 expect "memplug --sysfs-root=$tmp/dimm online memory" "memory32-39 memory40-47"
 expect "memplug --sysfs-root=$tmp/cxl list --device=r" "region0 region1"
 expect "memplug --sysfs-root=$tmp/vm list d" ""
+# reconfigure takes devices, never block lists or boot memory
+expect "memplug --sysfs-root=$tmp/vm reconfigure " "all dax0.0 namespace0.0"
+expect "memplug --sysfs-root=$tmp/vm reconfigure m" ""
+expect "memplug --sysfs-root=$tmp/vm reconfigure b" ""
+# -o: the table's column names, the last of a comma-separated list
+expect "memplug list -o MEMM" "MEMMAP MEMMAP-AT [-o nospace]"
+expect "memplug list -o source,mo" "source,MODE [-o nospace]"
+expect "memplug list --output=+RE" "+REASON +REGION +RESOURCE [-o nospace]"
+expect "memplug list -M -o ST" "STATE [-o nospace]"
+expect "memplug list -o " "BASIS BLOCKS HPA KNOB MEMDEVS MEMMAP MEMMAP-AT MODE NAMESPACE NODES ONLINE REASON REGION RESOURCE SIZE SOURCE TARGET-NODE TOTAL TYPE UUID ZONES [-o nospace]"
 
 # Names are data: dax devices whose names carry $(), backticks, quotes, a
 # newline, ESC, BEL and C1 bytes run nothing and are no candidates (memplug

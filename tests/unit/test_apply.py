@@ -156,9 +156,15 @@ class Apply(unittest.TestCase):
         rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c)
         self.assertEqual(rc, 0, err)
         out.pop("format_version")
+        # the section that names nothing is a warning as data too: at boot
+        # it would otherwise do nothing silently
+        msg = "%s:1: [dax other] (resource 0x900000000) matches no " \
+              "device present: skipped" % c
         self.assertEqual(out, {"changed": False, "dry_run": False,
                                "would_change": False, "targets": [],
-                               "warnings": []})
+                               "warnings": [{"target": None,
+                                             "code": "section-unmatched",
+                                             "message": msg}]})
         self.assertIn("matches no device present: skipped", err)
         rc, out, err = self.run_mp(self.vm, "apply", "--config=" + c,
                                    "--device=dax0.0")

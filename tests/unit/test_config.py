@@ -168,19 +168,19 @@ class Config(unittest.TestCase):
         self.assertIn(path + ":1:", out["warnings"][0])
 
     def test_config_option_file_and_dir(self):
-        self.conf("[dax default]\nresource = 1\n")
+        self.conf("[dax default]\nresource = 0x1\n")
         other = os.path.join(self.tmp, "other.conf")
         with open(other, "w") as f:
-            f.write("[dax other]\nresource = 2\n")
+            f.write("[dax other]\nresource = 0x2\n")
         out, _ = self.ok(config=other)
         self.assertEqual([t["section"] for t in out["targets"]], ["dax other"])
         d = os.path.join(self.tmp, "confdir")
         os.mkdir(d, 0o755)
         os.chmod(d, 0o755)
         with open(os.path.join(d, "b.conf"), "w") as f:
-            f.write("[dax b]\nresource = 4\n")
+            f.write("[dax b]\nresource = 0x4\n")
         with open(os.path.join(d, "a.conf"), "w") as f:
-            f.write("[dax a]\nresource = 3\n")
+            f.write("[dax a]\nresource = 0x3\n")
         out, _ = self.ok(config=d)
         self.assertEqual([t["section"] for t in out["targets"]],
                          ["dax a", "dax b"])
@@ -188,7 +188,7 @@ class Config(unittest.TestCase):
     def test_environment_variable(self):
         other = os.path.join(self.tmp, "env.conf")
         with open(other, "w") as f:
-            f.write("[dax env]\nresource = 2\n")
+            f.write("[dax env]\nresource = 0x2\n")
         out, _ = self.ok(env={"MEMPLUG_CONFIG": other})
         self.assertEqual(out["files"], [other])
 
@@ -198,7 +198,7 @@ class Config(unittest.TestCase):
         self.error(p, 4, "unknown key 'zonee' in \\[namespace a\\]")
 
     def test_key_of_another_kind(self):
-        p = self.conf("[dax a]\nresource = 1\nuuid = %s\n" % UUID)
+        p = self.conf("[dax a]\nresource = 0x1\nuuid = %s\n" % UUID)
         self.error(p, 3, "unknown key 'uuid'")
         p = self.conf("[defaults]\ntarget_node = 1\n")
         self.error(p, 2, "unknown key 'target_node' in \\[defaults\\]")
@@ -209,13 +209,12 @@ class Config(unittest.TestCase):
     def test_bad_values(self):
         cases = [
             ("zone = sideways", "zone", "movable, normal or auto"),
-            ("zone = Movable", "zone", "movable, normal or auto"),
             ("memmap_on_memory = maybe", "memmap_on_memory",
              "yes, no or keep"),
-            ("online = true", "online", "yes or no"),
+            ("online = maybe", "online", "yes or no (true/false, 1/0)"),
             ("order = random", "order", "descending"),
-            ("timeout = 0", "timeout", "a whole number from 1"),
-            ("timeout = 86401", "timeout", "a whole number from 1"),
+            ("timeout = 007", "timeout", "a whole number from 0"),
+            ("timeout = 86401", "timeout", "a whole number from 0"),
             ("timeout = 1e3", "timeout", "a whole number"),
             ("timeout = -5", "timeout", "a whole number"),
             ("timeout =", "timeout", "a whole number"),
@@ -252,13 +251,13 @@ class Config(unittest.TestCase):
                 self.error(p, line, "bad value '.*' for %s" % re.escape(key))
 
     def test_duplicate_section_in_one_file(self):
-        p = self.conf("[dax a]\nresource = 1\n[dax b]\nresource = 2\n"
-                      "[dax a]\nresource = 3\n")
+        p = self.conf("[dax a]\nresource = 0x1\n[dax b]\nresource = 0x2\n"
+                      "[dax a]\nresource = 0x3\n")
         self.error(p, 5, "duplicate section \\[dax a\\] \\(first at line 1\\)")
 
     def test_duplicate_section_across_files(self):
-        a = self.write("memplug.conf.d/a.conf", "[dax a]\nresource = 1\n")
-        b = self.write("memplug.conf.d/b.conf", "\n[dax a]\nresource = 2\n")
+        a = self.write("memplug.conf.d/a.conf", "[dax a]\nresource = 0x1\n")
+        b = self.write("memplug.conf.d/b.conf", "\n[dax a]\nresource = 0x2\n")
         self.error(b, 2, "duplicate section \\[dax a\\] \\(first at %s:1\\)"
                    % re.escape(a))
 
@@ -268,7 +267,7 @@ class Config(unittest.TestCase):
         self.error(b, 1, "duplicate section \\[defaults\\]")
 
     def test_duplicate_key(self):
-        p = self.conf("[dax a]\nresource = 1\nzone = movable\nzone = normal\n")
+        p = self.conf("[dax a]\nresource = 0x1\nzone = movable\nzone = normal\n")
         self.error(p, 4, "duplicate key 'zone' in \\[dax a\\] "
                    "\\(first at line 3\\)")
 
@@ -277,9 +276,9 @@ class Config(unittest.TestCase):
             ("[namespace a]\nuuid = %s\n" % UUID,
              "[reconfigure-device b]\nnvdimm.uuid = %s\n" % UUID.upper()),
             ("[region a]\nhpa = 0x390000000\n",
-             "[region b]\nhpa = 15300820992\nmemdevs = 1\n"),
+             "[region b]\nhpa = 0x0390000000\nmemdevs = 1\n"),
             ("[region a]\nmemdevs = 2,1\n", "[region b]\nmemdevs = 1 2\n"),
-            ("[dax a]\nresource = 0x1000\n", "[dax b]\nresource = 4096\n"),
+            ("[dax a]\nresource = 0x1000\n", "[dax b]\nresource = 0X1000\n"),
         ]
         for first, second in cases:
             with self.subTest(first=first):
@@ -297,23 +296,23 @@ class Config(unittest.TestCase):
 
     def test_different_identities_are_fine(self):
         self.conf("[namespace a]\nuuid = %s\n[namespace b]\nuuid = %s\n"
-                  "[region c]\nhpa = 1\n[region d]\nmemdevs = 1\n"
-                  "[dax e]\nresource = 1\n" % (UUID, UUID2))
+                  "[region c]\nhpa = 0x1\n[region d]\nmemdevs = 1\n"
+                  "[dax e]\nresource = 0x1\n" % (UUID, UUID2))
         out, _ = self.ok()
         self.assertEqual(len(out["targets"]), 5)
 
     def test_syntax_errors(self):
         cases = [
             ("zone = movable\n", 1, "key outside of a section"),
-            ("[dax a]\nresource = 1\njust words\n", 3, "syntax error"),
-            ("[dax a\nresource = 1\n", 1, "section header without"),
+            ("[dax a]\nresource = 0x1\njust words\n", 3, "syntax error"),
+            ("[dax a\nresource = 0x1\n", 1, "section header without"),
             ("[ ]\n", 1, "empty section name"),
             ("[dax a:b]\n", 1, "section name with"),
             ("[dax a]\n = 1\n", 2, "key without a name"),
             ("[dax a]\nre/source = 1\n", 2, "bad key name"),
-            ("[dax a]\nresource = 1 \\\n  2\n", 2, "line ends in .*continuation lines"),
-            ("[dax a]\nresource = 1\x1b\n", 2, "control character 0x1b"),
-            ("[dax a]\nresource = 1\n# %s\n" % ("x" * 1001), 3,
+            ("[dax a]\nresource = 0x1 \\\n  2\n", 2, "line ends in .*continuation lines"),
+            ("[dax a]\nresource = 0x1\x1b\n", 2, "control character 0x1b"),
+            ("[dax a]\nresource = 0x1\n# %s\n" % ("x" * 1001), 3,
              "line longer than 1000"),
             ("[frobnicate a]\n", 1, "unknown section \\[frobnicate a\\]"),
             ("[namespace]\n", 1, "\\[namespace\\] needs a name"),
@@ -325,7 +324,7 @@ class Config(unittest.TestCase):
              "nvdimm.uuid"),
             ("[device memory5]\n", 1, ".*'memory5' is not a kernel device"),
             ("[device dax0]\n", 1, ".*'dax0' is not a kernel device"),
-            ("[dax a]\nresource = 1\nmode = devdax\nzone = normal\n", 1,
+            ("[dax a]\nresource = 0x1\nmode = devdax\nzone = normal\n", 1,
              "\\[dax a\\] has mode = devdax"),
         ]
         for text, line, pattern in cases:
@@ -334,7 +333,7 @@ class Config(unittest.TestCase):
                 self.error(p, line, pattern)
 
     def test_crlf_lines_are_fine(self):
-        self.conf("[dax a]\r\nresource = 1\r\nzone = normal\r\n")
+        self.conf("[dax a]\r\nresource = 0x1\r\nzone = normal\r\n")
         out, _ = self.ok()
         self.assertEqual(out["targets"][0]["zone"], "normal")
 
@@ -344,11 +343,11 @@ class Config(unittest.TestCase):
         # into the comment and its key land in [dax a]
         for comment in ("# note \\", "; note\\", "#\\  \t", "  # x \\"):
             with self.subTest(comment=comment):
-                p = self.conf("[dax a]\nresource = 1\n%s\n[dax b]\n"
-                              "resource = 2\n" % comment)
+                p = self.conf("[dax a]\nresource = 0x1\n%s\n[dax b]\n"
+                              "resource = 0x2\n" % comment)
                 self.error(p, 3, "line ends in '\\\\'")
         # a backslash inside a line is only a byte
-        self.conf("# a \\ b\n[dax a]\nresource = 1 ; x \\ y\n")
+        self.conf("# a \\ b\n[dax a]\nresource = 0x1 ; x \\ y\n")
         out, _ = self.ok()
         self.assertEqual([t["section"] for t in out["targets"]], ["dax a"])
 
@@ -358,17 +357,32 @@ class Config(unittest.TestCase):
                 ("0x0", "0"), ("18446744073709551615", "0xffffffffffffffff")]
         for text, want in good:
             with self.subTest(text=text):
-                self.conf("[dax a]\nresource = %s\n" % text)
+                self.conf("[region a]\nmemdevs = %s\n" % text)
                 out, _ = self.ok()
-                self.assertEqual(out["targets"][0]["match"]["resource"], want)
+                self.assertEqual(out["targets"][0]["match"]["memdevs"], [want])
         bad = ["0100000000", "00", "010", "08", "0x", "0x+1", "0x 1", "0x-1",
                "0b1", "1_000", "18446744073709551616",
                "0x10000000000000000", "1e3", "+1"]
         for text in bad:
             with self.subTest(text=text):
-                p = self.conf("[dax a]\nresource = %s\n" % text)
-                self.error(p, 2, "bad value '.*' for resource in \\[dax a\\]: "
+                p = self.conf("[region a]\nmemdevs = %s\n" % text)
+                self.error(p, 2, "bad value '.*' for memdevs in \\[region a\\]: "
                            "want a number \\(0x... or decimal")
+
+    def test_addresses_are_hex_only(self):
+        # "hpa = 4000000000" read as decimal would match nothing, silently
+        for key, section in (("hpa", "region"), ("resource", "dax")):
+            for text in ("4000000000", "0", "1", "0x", "0x-1", "x10",
+                         "0x10000000000000000"):
+                with self.subTest(key=key, text=text):
+                    p = self.conf("[%s a]\n%s = %s\n" % (section, key, text))
+                    self.error(p, 2, "bad value '%s' for %s in \\[%s a\\]: "
+                               "want a hex address starting with 0x"
+                               % (re.escape(text), key, section))
+            self.conf("[%s a]\n%s = 0X4000000000\n" % (section, key))
+            out, _ = self.ok()
+            self.assertEqual(out["targets"][0]["match"][key], "0x4000000000")
+
         p = self.conf("[region a]\nmemdevs = 010, 8\n")
         self.error(p, 2, "bad value '010' for memdevs")
         self.conf("[region a]\nmemdevs = 10, 8, 0x10\n")
@@ -377,7 +391,7 @@ class Config(unittest.TestCase):
                          ["0x8", "0xa", "0x10"])
         for key, text in (("timeout", "030"), ("target_node", "01")):
             with self.subTest(key=key):
-                p = self.conf("[dax a]\nresource = 1\n%s = %s\n" % (key, text))
+                p = self.conf("[dax a]\nresource = 0x1\n%s = %s\n" % (key, text))
                 self.error(p, 3, "bad value '%s' for %s" % (text, key))
 
     def test_error_text_is_cleaned_for_the_terminal(self):
@@ -385,7 +399,7 @@ class Config(unittest.TestCase):
         name = b"memplug.conf.d/a\x1b[2J\xff.conf"
         path = os.path.join(self.etc.encode(), name)
         with open(path, "wb") as f:
-            f.write(b"[dax a]\nresource = 1\nzone = \xc2\x9b31m\xff\n")
+            f.write(b"[dax a]\nresource = 0x1\nzone = \xc2\x9b31m\xff\n")
         p = subprocess.run([PROG, self.etc], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=30)
         self.assertEqual(p.returncode, 2)
@@ -396,7 +410,7 @@ class Config(unittest.TestCase):
 
     # ---- errors about the file itself (no line)
     def test_nul_byte(self):
-        p = self.conf("[dax a]\nresource = 1\n\0\n")
+        p = self.conf("[dax a]\nresource = 0x1\n\0\n")
         self.error(p, 0, "contains a NUL byte")
 
     def test_too_large(self):
@@ -404,7 +418,7 @@ class Config(unittest.TestCase):
         self.error(p, 0, "larger than 65536 bytes")
 
     def test_world_writable(self):
-        p = self.write("memplug.conf", "[dax a]\nresource = 1\n", mode=0o646)
+        p = self.write("memplug.conf", "[dax a]\nresource = 0x1\n", mode=0o646)
         self.error(p, 0, "writable by everyone")
 
     # ---- who may change the files: sudo's rules for sudoers
@@ -415,7 +429,7 @@ class Config(unittest.TestCase):
         return 1234
 
     def test_trust_file(self):
-        p = self.conf("[dax a]\nresource = 1\n")
+        p = self.conf("[dax a]\nresource = 0x1\n")
         if os.geteuid() == 0:
             os.chown(p, 1234, 0)
             self.error(p, 0, "owned by uid 1234, not root: refusing")
@@ -429,7 +443,7 @@ class Config(unittest.TestCase):
 
     def test_trust_directory(self):
         d = os.path.join(self.etc, "memplug.conf.d")
-        p = self.write("memplug.conf.d/a.conf", "[dax a]\nresource = 1\n")
+        p = self.write("memplug.conf.d/a.conf", "[dax a]\nresource = 0x1\n")
         for mode, why in ((0o777, "writable by everyone, refusing"),
                           (0o1777, "writable by everyone \\(sticky or not\\)"),
                           (0o775, "writable by group %d, not root"
@@ -453,7 +467,7 @@ class Config(unittest.TestCase):
         os.mkdir(good, 0o755)
         os.chmod(good, 0o755)
         with open(os.path.join(good, "x.conf"), "w") as f:
-            f.write("[dax a]\nresource = 1\n")
+            f.write("[dax a]\nresource = 0x1\n")
         link = os.path.join(self.etc, "memplug.conf.d", "a.conf")
         os.symlink(os.path.join(good, "x.conf"), link)
         out, _ = self.ok()
@@ -466,7 +480,7 @@ class Config(unittest.TestCase):
     def test_config_directly_in_tmp_is_refused(self):
         # /tmp is sticky and world-writable: anyone could have put it there
         with tempfile.NamedTemporaryFile("w", dir="/tmp", suffix=".conf") as f:
-            f.write("[dax a]\nresource = 1\n")
+            f.write("[dax a]\nresource = 0x1\n")
             f.flush()
             self.error(f.name, 0, "directory /tmp is writable by everyone "
                        "\\(sticky or not\\)", config=f.name)
@@ -492,7 +506,7 @@ class Config(unittest.TestCase):
     def test_error_stops_before_later_files(self):
         # the error is reported, later files do not add output
         a = self.write("memplug.conf.d/a.conf", "[dax a]\nbogus = 1\n")
-        self.write("memplug.conf.d/b.conf", "[dax b]\nresource = 2\n")
+        self.write("memplug.conf.d/b.conf", "[dax b]\nresource = 0x2\n")
         self.error(a, 2, "unknown key 'bogus'")
 
 

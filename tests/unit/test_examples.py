@@ -148,7 +148,9 @@ class Examples(unittest.TestCase):
             if args[0] in WRITES and "--dry-run" not in args:
                 args.append("--dry-run")
             confs = [[]]
+            # config snapshot reads the devices, never a configuration
             if args[0] in ("apply", "config") and \
+                    args[1:2] != ["snapshot"] and \
                     not any(a.startswith("--config") for a in args):
                 confs = [["--config=" + d] for d in self.confdirs]
             with self.subTest(doc=name, cmd=" ".join(args)):
