@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Boot-to-online of a configured 64 GiB pmem namespace in the systemd guest
-# (issue 13): memplug's udev rule and units against what a distribution does
+# Boot-to-online of a configured 64 GiB pmem namespace in the systemd guest:
+# memplug's udev rule and units against what a distribution does
 # without memplug.  Run by tests/bench/run-boot-bench.sh, not in a suite.
 #   boot 1:    labels, one devdax namespace of the whole device, by uuid;
 #   boots 2-7: one path a boot, in turn, two rounds:

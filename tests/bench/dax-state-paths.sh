@@ -32,18 +32,6 @@ nvdimm_devdax >/dev/null
 n_movable() { grep -l Movable $SYS_MEM/memory*/valid_zones | while read -r z; do
 	[ "$(cat "${z%/valid_zones}/state")" = online ] && echo; done | wc -l; }
 
-# N WORD...: the words, the first N moved to the end
-rotate() {
-	local n=$1 i=0 x
-	shift
-	while [ $i -lt "$n" ]; do
-		x=$1
-		shift
-		set -- "$@" "$x"
-		i=$((i + 1))
-	done
-	echo "$@"
-}
 raw_write() { echo online_movable >$STATE; }
 unplug() {
 	timed "unplug_r$1" memplug offline dax0.0 --unplug

@@ -25,9 +25,6 @@ assert_eq "$dev" dax0.0 "dax device"
 # ------------------------------------------------------------ helpers
 # desc LIST...: the arguments in reverse order
 desc() { printf '%s\n' "$@" | sort -t y -k 2 -nr; }
-# one grep instead of a cat per block (forks are slow under TCG)
-n_online() { echo $(($(grep -lx online $SYS_MEM/memory*/state | wc -l))); }
-
 # the dax blocks, ascending / descending / hole-first (second-lowest first,
 # then the rest from the top down)
 set_blocks() {

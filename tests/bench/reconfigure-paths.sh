@@ -39,7 +39,6 @@ AUTO=$SYS_MEM/auto_online_blocks
 
 dev="$(nvdimm_devdax)"
 assert_eq "$dev" dax0.0 "dax device"
-n_online() { echo $(($(grep -lx online $SYS_MEM/memory*/state | wc -l))); }
 BOOT_ONLINE=$(n_online)
 KNOB=$SYS_DAX/$dev/memmap_on_memory
 PARAM="$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory 2>/dev/null || echo none)"
@@ -126,17 +125,6 @@ path_memplugmom() {
 	check_ram "memplug --memmap-on-memory"
 	memory_after memplugmom "$1"
 	back_to_devdax
-}
-# rotate N WORD...: the words rotated left by N
-rotate() {
-	local n="$1" i=0
-	shift
-	while [ $i -lt "$n" ]; do
-		set -- "$@" "$1"
-		shift
-		i=$((i + 1))
-	done
-	echo "$@"
 }
 
 PATHS="memplug daxctl split kauto"

@@ -28,15 +28,12 @@ bench_parse "$@"
 for k in "${kernels[@]}"; do
 	bench_run "$k" "$HERE/boot-online.sh"
 	load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-	python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" <<'PY'
-import re, statistics, sys
+	PYTHONPATH="$HERE" python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" <<'PY'
+import statistics, sys
+import metrics
 
 kernel, path, load = sys.argv[1], sys.argv[2], sys.argv[3]
-vals = {}
-for line in open(path):
-    m = re.search(r"metric: (\S+) (\S+)", line)
-    if m:
-        vals.setdefault(m.group(1), []).append(float(m.group(2)))
+vals = metrics.series(path)
 
 
 def med(key):

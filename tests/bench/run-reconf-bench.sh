@@ -40,33 +40,22 @@ sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" "$HERE/reconfigure-paths.sh" >"
 for k in "${kernels[@]}"; do
 	bench_run "$k" "$scenario"
 	load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-	python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" <<'EOF'
-import re, statistics, sys
+	PYTHONPATH="$HERE" python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" <<'EOF'
+import sys
+import metrics
 
 kernel, path, load = sys.argv[1], sys.argv[2], sys.argv[3]
-runs, other = {}, {}
-for line in open(path):
-    m = re.search(r"metric: (\S+) (\S+) ?(\S*)", line)
-    if not m:
-        continue
-    name, value, unit = m.groups()
-    r = re.match(r"(.+)_r\d+$", name)
-    if r:
-        runs.setdefault(r.group(1), []).append(float(value))
-    else:
-        other[name] = (value, unit)
+runs, other = metrics.rounds(path)
 # memplug's phases other than online (the kmem bind, mostly): total - online
 for p in ("memplug", "memplugmom"):
     t, o = runs.get("phase_%s_total" % p), runs.get("phase_%s_online" % p)
     if t and o and len(t) == len(o):
         runs["phase_%s_bind" % p] = [a - b for a, b in zip(t, o)]
-med = {k: statistics.median(v) for k, v in runs.items()}
+med = metrics.medians(runs)
 
 
 def row(key, label):
-    if key in med:
-        print("| %s | %.0f | %s |" % (label, med[key],
-                                     " ".join("%.0f" % x for x in runs[key])))
+    metrics.row(runs, key, label)
 
 
 n = max((len(v) for v in runs.values()), default=0)
@@ -91,9 +80,7 @@ for k in sorted(k for k in med if k.startswith("phase_memplugmom_")):
 
 
 def ratio(a, b):
-    if a in med and b in med and med[b] > 0:
-        return "%.2f" % (med[a] / med[b])
-    return "n/a"
+    return metrics.ratio(med, a, b)
 
 
 print()

@@ -23,15 +23,12 @@ bench_parse "$@"
 
 for k in "${kernels[@]}"; do
 	bench_run "$k" "$HERE/dax-state-paths.sh"
-	python3 - "$k" "$bench_tmp/metrics-$k" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
-import re, statistics, sys
+	PYTHONPATH="$HERE" python3 - "$k" "$bench_tmp/metrics-$k" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import sys
+import metrics
 
 kernel, path, load = sys.argv[1:4]
-runs = {}
-for line in open(path):
-    m = re.search(r"metric: (\S+)_r(\d+) (\S+)", line)
-    if m and m.group(2) != "0":
-        runs.setdefault(m.group(1), []).append(float(m.group(3)))
+runs, _ = metrics.rounds(path, skip_warmup=True)
 print()
 print("kernel %s, unplugged 64 GiB dax0.0 (503 blocks) -> online Movable, "
       "medians (ms); load average at the end: %s" % (kernel, load))
@@ -42,8 +39,6 @@ for key, label in (("plug_rebind", "memplug reconfigure (default: unbind, bind, 
                    ("plug_state", "memplug reconfigure --parallel (write online_movable to state)"),
                    ("plug_raw", "echo online_movable > state (no memplug)"),
                    ("unplug", "memplug offline --unplug (the way back)")):
-    if key in runs:
-        print("| %s | %.0f | %s |" % (label, statistics.median(runs[key]),
-                                     " ".join("%.0f" % x for x in runs[key])))
+    metrics.row(runs, key, label)
 PY
 done

@@ -39,23 +39,13 @@ sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" \
 
 for k in "${kernels[@]}"; do
 	bench_run "$k" "$scenario"
-	python3 - "$k" "$bench_tmp/metrics-$k" <<'EOF'
-import re, statistics, sys
+	PYTHONPATH="$HERE" python3 - "$k" "$bench_tmp/metrics-$k" <<'EOF'
+import sys
+import metrics
 
 kernel, path = sys.argv[1], sys.argv[2]
-runs, other = {}, {}
-for line in open(path):
-    m = re.search(r"metric: (\S+) (\S+) ?(\S*)", line)
-    if not m:
-        continue
-    name, value, unit = m.groups()
-    r = re.match(r"(.+)_r\d+$", name)
-    if r and unit == "ms":
-        runs.setdefault(r.group(1), []).append(float(value))
-    else:
-        other[name] = (value, unit)
-
-med = {k: statistics.median(v) for k, v in runs.items()}
+runs, other = metrics.rounds(path, unit="ms")
+med = metrics.medians(runs)
 LABEL = {
     "reconfigure_memplug": "memplug reconfigure --mode=system-ram",
     "reconfigure_daxctl": "daxctl reconfigure-device --mode=system-ram",
@@ -78,9 +68,7 @@ for k in (64, 128, 256):
 
 
 def ratio(a, b):
-    if a in med and b in med and med[b] > 0:
-        return "%.2f" % (med[a] / med[b])
-    return "n/a"
+    return metrics.ratio(med, a, b)
 
 
 blocks = other.get("blocks", ("?", ""))[0]

@@ -295,17 +295,12 @@ class Ansible(unittest.TestCase):
         self.assertEqual(r["targets"], j["targets"])
 
     def test_config_maps_to_apply(self):
-        # memplug apply (issue 9) is not in this tree yet: a stub records the
-        # command line the module builds for the documented interface
-        # `memplug apply [--config=PATH] [--dry-run]`
-        stub = os.path.join(self.tmp, "memplug-apply")
-        argv_file = os.path.join(self.tmp, "apply-argv")
+        # the command line the module builds for `memplug apply
+        # [--config=PATH] [--dry-run]`, recorded by a stub that answers as
+        # apply does (the systemd guest scenarios run the real apply)
         j = {"changed": False, "dry_run": True, "would_change": True,
              "targets": [{"target": "region0", "result": "planned"}]}
-        with open(stub, "w") as f:
-            f.write("#!/bin/sh\nprintf '%%s\\n' \"$@\" > %s\ncat <<'EOF'\n%s\nEOF\n"
-                    % (argv_file, json.dumps(j)))
-        os.chmod(stub, 0o755)
+        stub, argv_file = self.recording_stub("memplug-apply", j)
         root = self.tree("vm-small")
         conf = os.path.join(self.tmp, "memplug.conf")
         old = MEMPLUG
@@ -346,7 +341,7 @@ class Ansible(unittest.TestCase):
         results, one per item."""
         return self.run_play(root, module, args, {"loop": items}, "r.results")[1]
 
-    # option-looking and malformed targets (issue 22, item 2): memplug
+    # option-looking and malformed targets: memplug
     # would read them as options (--force widens the task, --dry-run makes
     # it a silent no-op) or as names of nothing
     BAD_TARGETS = ["--force", "-f", "-fN", "--dry-run", "--zone=normal", "-", "--",
@@ -429,7 +424,7 @@ class Ansible(unittest.TestCase):
     ZONE_MSG = "15 blocks online in Normal, not Movable"
 
     def test_write_warnings_both_shapes(self):
-        """Issue 18, item 3: memplug's warnings reach module.warn(), as
+        """memplug's warnings reach module.warn(), as
         TARGET: CODE: MESSAGE (objects, with the root's list) or TARGET:
         MESSAGE (strings, older memplug), and come back as
         memplug_warnings; the root's warnings, a key Ansible reserves, do

@@ -266,7 +266,7 @@ class Exporter(unittest.TestCase):
         ]
 
     def test_bad_output_is_never_a_stale_success(self):
-        """Issue 22, item 7: whatever memplug list prints or however it
+        """Whatever memplug list prints or however it
         dies, the file says memplug_list_success 0 afterwards, keeps the
         last success time, and no temp file is left."""
         root = self.tree("vm-small")
@@ -399,7 +399,7 @@ class Exporter(unittest.TestCase):
         return {tuple(sorted(k[1])): v for k, v in s.items() if k[0] == name}
 
     def test_warnings_and_state_both_shapes(self):
-        """Issue 18, item 3: memplug_warnings{code} counts list's warnings
+        """memplug_warnings{code} counts list's warnings
         (root list, or per source: objects, strings, the older warning
         string) and memplug_source_state the kernel's dax state."""
         schema = self.new_shape_schema()

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Hostile and broken kernel files, kill -9 and vanished devices on generated
-trees: the ten defects of issue 11, one test class each.
+trees: one test class per defect class (symlinks out of the root, huge
+and special files, unparsable numbers, ...).
 
 Every tree lives in a temp dir (sysfs_tree refuses /sys, /proc, /dev and /).
 "Outside" files that a defect could reach live in the same temp dir, next to
@@ -138,7 +139,7 @@ class Case(unittest.TestCase):
         return files
 
 
-class D01KillKeepsAutoOnline(Case):
+class KillKeepsAutoOnline(Case):
     """1: kill -9 inside the kernel-auto path must not lose auto_online_blocks."""
 
     def kill_at_bind(self, root):
@@ -188,7 +189,7 @@ class D01KillKeepsAutoOnline(Case):
         self.assertEqual([n for n in left if n not in ("lock", "kallsyms")], [])
 
 
-class D02FailedConversion(Case):
+class FailedConversion(Case):
     """2: a failed namespace conversion must end the target: exit 1, no bind."""
 
     def test_conversion_failure_binds_nothing(self):
@@ -205,7 +206,7 @@ class D02FailedConversion(Case):
         self.assertEqual(self.snapshot(root), before, "files written after the failure")
 
 
-class D03RescanFailure(Case):
+class RescanFailure(Case):
     """3: a rescan that fails after a device write (device gone): no crash."""
 
     def test_rescan_failure_after_unbind(self):
@@ -225,7 +226,7 @@ class D03RescanFailure(Case):
         self.assertTrue(j["targets"][0]["error"])
 
 
-class D04PhantomBlocks(Case):
+class PhantomBlocks(Case):
     """4: only memoryN with N canonical decimal; a vanished block is gone."""
 
     def test_names_and_vanished(self):
@@ -244,7 +245,7 @@ class D04PhantomBlocks(Case):
         self.assertEqual(j["summary"]["online_memblocks"], 31)
 
 
-class D05Hang(Case):
+class Hang(Case):
     """5: huge ranges and tiny block sizes end quickly."""
 
     def mapping(self, start, end):
@@ -278,7 +279,7 @@ class D05Hang(Case):
         self.assertIn("block_size_bytes", err.decode())
 
 
-class D06Overflow(Case):
+class Overflow(Case):
     """6: kernel numbers combined with checked arithmetic."""
 
     def zoneinfo_set(self, root, zone, key, value):
@@ -336,7 +337,7 @@ class D06Overflow(Case):
         self.check_exit(rc, out, err, (0,))
 
 
-class D07Confinement(Case):
+class Confinement(Case):
     """7: nothing is read or written outside the sysfs root."""
 
     def test_holder_content_is_not_a_path(self):
@@ -411,7 +412,7 @@ class D07Confinement(Case):
         self.assertEqual(dax["total_memblocks"], 15)
 
 
-class D08BlockingReads(Case):
+class BlockingReads(Case):
     """8: FIFOs, devices and huge files in place of kernel files."""
 
     def replace(self, root, rel, make):
@@ -460,7 +461,7 @@ class D08BlockingReads(Case):
         self.check_exit(rc, out, err, (0, 1))
 
 
-class D09FileModes(Case):
+class FileModes(Case):
     """9: files memplug creates have fixed modes, whatever the umask."""
 
     def test_umask_000(self):
@@ -480,7 +481,7 @@ class D09FileModes(Case):
             self.assertEqual(mode & 0o022, 0, "%s is group/world-writable: %o" % (rel, mode))
 
 
-class D10Output(Case):
+class Output(Case):
     """10: valid UTF-8 JSON, no escape sequences, MEMPLUG_LOG=7, is_live."""
 
     def test_non_utf8_in_kernel_files(self):
@@ -545,8 +546,8 @@ def add_hostile_dax(root, names=HOSTILE_NAMES):
                    + name, os.path.join(root, "sys/bus/dax/devices", name))
 
 
-class I22Names(Case):
-    """issue 22: kernel names are data in tables and errors, never acted on."""
+class KernelNamesAreData(Case):
+    """Kernel names are data in tables and errors, never acted on."""
 
     def no_control(self, text):
         for ch in text:
@@ -601,8 +602,8 @@ class I22Names(Case):
                 self.assertEqual(out, b"")
 
 
-class I22Minor(Case):
-    """issue 22, minor: empty option values, -o limits, strict block lists."""
+class OptionEdges(Case):
+    """Empty option values, -o limits, strict block lists."""
 
     def test_empty_option_value(self):
         root = self.build(st.build("vm-small"))

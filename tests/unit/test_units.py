@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The sandbox of the built systemd units (issue 22, item 10).
+"""The sandbox of the built systemd units.
 
 `systemd-analyze security --offline=true` rates each unit as built (paths
 substituted): at most 4.0 for memplug-apply.service and

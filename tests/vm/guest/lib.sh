@@ -151,6 +151,20 @@ online_blocks() {
 	done
 }
 block_zone() { cat $SYS_MEM/"$1"/valid_zones; }
+# n_online: how many blocks are online (one grep instead of a cat per block:
+# forks are slow under TCG)
+n_online() { echo $(($(grep -lx online $SYS_MEM/memory*/state | wc -l))); }
+# rotate N WORD...: the words rotated left by N (alternating rounds)
+rotate() {
+	local n="$1" i=0
+	shift
+	while [ $i -lt "$n" ]; do
+		set -- "$@" "$1"
+		shift
+		i=$((i + 1))
+	done
+	echo "$@"
+}
 
 # zone_field NODE ZONE FIELD: a number of /proc/zoneinfo, e.g.
 # zone_field 0 Movable present

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# The memplug.memplug Ansible collection against the guest's real kernel
-# (issue 10): ansible-core 2.14 from Debian runs a playbook inside the
-# systemd guest with connection: local, as a host provisioning itself
-# would (ansible-pull, a first-boot playbook):
+# The memplug.memplug Ansible collection against the guest's real kernel:
+# ansible-core 2.14 from Debian runs a playbook inside the systemd guest
+# with connection: local, as a host provisioning itself would (ansible-pull,
+# a first-boot playbook):
 #   1. --check --diff: the task reports changed with a before/after diff,
 #      and nothing is written (the namespace stays raw, no dax device);
 #   2. the real run: namespace0.0 (raw) -> devdax -> system-ram, Movable;

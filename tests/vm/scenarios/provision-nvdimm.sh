@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Provisioning at boot (issue 9) with an nvdimm namespace named by uuid in
+# Provisioning at boot (memplug apply) with an nvdimm namespace named by uuid in
 # memplug.conf.d, no memplug command typed:
 #   boot 1: the namespace is created (hotplug): udev starts
 #           memplug-apply@DEV, which onlines it Movable;
