@@ -3,7 +3,7 @@
 """memplug list as Prometheus metrics for node_exporter's textfile collector.
 
     memplug-textfile [--directory DIR] [--memplug PATH] [--timeout SECONDS]
-                     [--schema PATH]
+                     [--schema PATH] [--config PATH]
 
 Runs `memplug list -M` (read-only, no lock), checks its JSON against the
 JSON Schema memplug ships (Documentation/schema/list.json, installed in
@@ -12,7 +12,9 @@ DIR/memplug.prom (default DIR /var/lib/prometheus/node-exporter, what
 node_exporter's --collector.textfile.directory points at): a temp file
 in DIR, fsync, rename; the temp file is removed when anything fails, and
 temp files an earlier run left behind (killed mid-write) are removed once
-they are ten minutes old.  Run as root from
+they are ten minutes old.  The drift of memplug.conf (the default
+files, --config PATH or $MEMPLUG_CONFIG) comes from `memplug config show`
+and `memplug apply --dry-run` (read-only, no lock).  Run as root from
 memplug-textfile.timer: without root, dax ranges and /proc/iomem are
 unreadable and device memory counts as boot memory.  MEMPLUG_SYSFS_ROOT is
 passed on to memplug.
@@ -29,7 +31,15 @@ give MemTotal and zone pages, so they are not repeated here):
   memplug_capability{capability}               1 if the kernel has it, else 0
   memplug_parallel_hotplug_ratio               (when the kernel has parallel onlining)
   memplug_block_size_bytes                     memory block size
-  memplug_memory_blocks{source,state,zone,node} blocks; sums over any label are meaningful
+  memplug_memory_bytes{source,state,zone,node} bytes of memory blocks; sums over any label
+                                               are meaningful.  zone: the zone an online block
+                                               is in (DMA, DMA32, Normal, Movable, or "none"
+                                               for one spanning zones), "none" for every
+                                               offline block, "unknown" when the kernel's
+                                               valid_zones is not one zone name
+  memplug_memory_blocks{source,state,zone,node} DEPRECATED, kept for existing dashboards:
+                                               the same as a block count (not comparable
+                                               across block sizes); use memplug_memory_bytes
   memplug_source_info{source,type,mode,namespace,region,target_node} 1
   memplug_source_size_bytes{source}
   memplug_source_memmap_bytes{source}          memmap (struct pages) of a source
@@ -41,10 +51,25 @@ give MemTotal and zone pages, so they are not repeated here):
                                                0 for each other one ("unknown" for a state
                                                this exporter does not know); no series
                                                where the kernel has no such file
+  memplug_source_providing_memory{source}      1 when the source's memory is system RAM now
+                                               (system-ram mode, at least one block online,
+                                               the dax state not unplugged/offline), else 0:
+                                               devdax, unplugged and all-offline devices
   memplug_warnings{code}                       warnings of memplug list per code (kebab-case;
                                                "unspecified" for a warning without a code
                                                from an older memplug, "other" past 32
                                                codes, "invalid" for a malformed one)
+  memplug_config_drift{section,reason}         per memplug.conf section: 1 when its device is
+                                               not in the configured state (what
+                                               `memplug apply --dry-run` would change or
+                                               refuses), else 0 with reason "none".  reason:
+                                               absent (no device present matches), mode,
+                                               offline-blocks, zone, memmap,
+                                               planned (another step), refused, error
+  memplug_config_drift_success                 1 if `memplug config show` and `memplug apply
+                                               --dry-run` gave their JSON (no series from an
+                                               older memplug without apply), else 0; the
+                                               list metrics are written either way
 
 On failure, only build_info, list_success 0 and the last success timestamp
 of the previous file are written: never a stale success.  A failure is
@@ -83,6 +108,8 @@ SOURCE_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 MAX_OUTPUT = 256 << 20    # bytes of memplug list output decoded, at most
 STALE_TEMP = 600          # seconds after which a leftover temp file is removed
 # the kernel's states of a dax device (Linux 7.3's daxX.Y/state)
+# the zones an online block can be in, as the kernel spells them
+ZONES = ("DMA", "DMA32", "Normal", "Movable", "none")
 DAX_STATES = ("unplugged", "offline", "online", "online_kernel", "online_movable")
 CODE_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_CODES = 32            # distinct warning codes exported; the rest is "other"
@@ -225,7 +252,8 @@ def warning_codes(data):
 class Families:
     """The metric families of one run, for a collector."""
 
-    def __init__(self, version, data, duration, last_success):
+    def __init__(self, version, data, duration, last_success, drift=None):
+        self.drift_data = drift
         self.version = version
         self.data = data
         self.duration = duration
@@ -250,6 +278,7 @@ class Families:
         yield from self.sources()
         yield from self.blocks()
         yield from self.warnings()
+        yield from self.drift()
 
     def system(self):
         s = self.data["system"]
@@ -294,8 +323,13 @@ class Families:
                                   "The kernel's state of a dax device (daxX.Y/state): 1 for "
                                   "the state it is in, 0 for the others.",
                                   labels=["source", "state"])
+        prov = GaugeMetricFamily("memplug_source_providing_memory",
+                                 "1 when the source's memory is system RAM now (system-ram "
+                                 "mode, blocks online), 0 for devdax, unplugged or offline.",
+                                 labels=["source"])
         for src in self.data["sources"]:
             name = label(src.get("source"))
+            prov.add_metric([name], providing(src))
             if isinstance(src.get("state"), str):
                 now = src["state"] if src["state"] in DAX_STATES else "unknown"
                 for st in DAX_STATES + (("unknown",) if now == "unknown" else ()):
@@ -314,6 +348,7 @@ class Families:
         yield memmap
         yield where
         yield state
+        yield prov
 
     def warnings(self):
         g = GaugeMetricFamily("memplug_warnings",
@@ -323,23 +358,159 @@ class Families:
         yield g
 
     def blocks(self):
-        counts = {}
+        counts, sizes = {}, {}
         for b in self.data["memory_blocks"]:
             key = (label(b.get("source")), label(b.get("state")),
-                   label(b.get("zones")), label(b.get("node")))
+                   block_zone(b), label(b.get("node")))
             counts[key] = counts.get(key, 0) + 1
-        g = GaugeMetricFamily("memplug_memory_blocks",
-                              "Memory blocks by source, state, zone and NUMA node.",
-                              labels=["source", "state", "zone", "node"])
-        for key in sorted(counts):
-            g.add_metric(list(key), counts[key])
+            sizes[key] = sizes.get(key, 0) + b["size"]
+        labels = ["source", "state", "zone", "node"]
+        for name, doc, values in (
+                ("memplug_memory_bytes", "Bytes of memory blocks by source, state, zone "
+                 "(none: offline) and NUMA node.", sizes),
+                ("memplug_memory_blocks", "DEPRECATED (use memplug_memory_bytes): memory "
+                 "blocks by source, state, zone and NUMA node.", counts)):
+            g = GaugeMetricFamily(name, doc, labels=labels)
+            for key in sorted(values):
+                g.add_metric(list(key), values[key])
+            yield g
+
+    def drift(self):
+        if self.drift_data is None:
+            return
+        ok = GaugeMetricFamily("memplug_config_drift_success",
+                               "1 if memplug config show and apply --dry-run gave their "
+                               "JSON, else 0.")
+        sections = self.drift_data.get("sections")
+        ok.add_metric([], 0 if sections is None else 1)
+        yield ok
+        if sections is None:
+            return
+        g = GaugeMetricFamily("memplug_config_drift",
+                              "1 when a memplug.conf section's device is not in its "
+                              "configured state (reason says why), else 0.",
+                              labels=["section", "reason"])
+        for name, reason in sections:
+            g.add_metric([name, reason], 0 if reason == "none" else 1)
         yield g
 
 
-def render(version, data, duration, last_success):
+def block_zone(b):
+    """The zone label of a block: the one zone an online (or going-offline)
+    block is in, "none" for an offline one (the kernel's valid_zones then
+    lists where it could go, not where it is)."""
+    state, zones = b.get("state"), b.get("zones")
+    if state == "offline":
+        return "none"
+    words = zones.split() if isinstance(zones, str) else []
+    if len(words) == 1 and words[0] in ZONES:
+        return words[0]
+    return "unknown"
+
+
+def providing(src):
+    """1 when the source's memory is system RAM now, else 0."""
+    if src.get("mode") != "system-ram":
+        return 0
+    if src.get("state") in ("unplugged", "offline"):
+        return 0
+    online = src.get("online_memblocks")
+    return 1 if isinstance(online, int) and online > 0 else 0
+
+
+def run_json(argv, timeout):
+    """(exit status, decoded JSON object or None) of a memplug command."""
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout, check=False)
+    except (OSError, ValueError, subprocess.SubprocessError) as e:
+        err("%s: %s" % (" ".join(argv[1:3]), e))
+        return None, None
+    if len(p.stdout) > MAX_OUTPUT:
+        return p.returncode, None
+    try:
+        j = json.loads(p.stdout.decode("utf-8"), parse_constant=reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        j = None
+    if not isinstance(j, dict) or j.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
+        j = None
+    if j is None:
+        why = p.stderr.decode("utf-8", "replace").strip()[-300:]
+        err("%s: exit %d, no JSON: %s" % (" ".join(argv[1:3]), p.returncode, why))
+    return p.returncode, j
+
+
+def wanted_differs(want, before):
+    """Why a device's state BEFORE (apply's JSON) is not what section WANT
+    (config show's JSON) asks for; None when nothing visible differs."""
+    if not isinstance(before, dict):
+        return "mode"
+    if before.get("mode") != want.get("mode"):
+        return "mode"
+    if want.get("mode") != "system-ram":
+        return None
+    online, total = before.get("online_memblocks"), before.get("total_memblocks")
+    if isinstance(online, int) and isinstance(total, int):
+        if want.get("online") is True and online < total:
+            return "offline-blocks"
+    zone = {"movable": "Movable", "normal": "Normal"}.get(want.get("zone"))
+    zones = before.get("zones")
+    if zone and isinstance(zones, dict) and any(
+            isinstance(n, int) and n > 0 and z != zone for z, n in zones.items()):
+        return "zone"
+    memmap = {"yes": "self", "no": "node"}.get(want.get("memmap_on_memory"))
+    loc = before.get("memmap_location")
+    if memmap and isinstance(loc, str) and online and not loc.startswith(memmap):
+        return "memmap"
+    return None
+
+
+def drift_reasons(config, plan):
+    """[(section, reason)] for every section config show names: "none"
+    when apply --dry-run leaves its device alone, else why not."""
+    planned = {}
+    for t in plan.get("targets") or []:
+        if isinstance(t, dict) and isinstance(t.get("section"), str):
+            planned[t["section"]] = t
+    out = []
+    for want in config.get("targets") or []:
+        if not isinstance(want, dict) or not isinstance(want.get("section"), str):
+            continue
+        name = want["section"][:200]
+        t = planned.get(want["section"])
+        if t is None:
+            out.append((name, "absent"))
+            continue
+        result = t.get("result")
+        if result == "unchanged":
+            out.append((name, "none"))
+            continue
+        why = wanted_differs(want, t.get("before"))
+        if why is None:
+            why = {"planned": "planned", "refused": "refused"}.get(result, "error")
+        out.append((name, why))
+    return out
+
+
+def memplug_drift(memplug, timeout, config):
+    """{"sections": [(section, reason)] or None}: None when memplug could
+    not say (an older memplug without apply, a configuration error)."""
+    extra = ["--config=%s" % config] if config else []
+    _, conf = run_json([memplug, "config", "show"] + extra, timeout)
+    if conf is None:
+        return {"sections": None}
+    if not conf.get("targets"):
+        return {"sections": []}
+    rc, plan = run_json([memplug, "apply", "--dry-run"] + extra, timeout)
+    if plan is None or rc not in (0, 3, 4):
+        return {"sections": None}
+    return {"sections": drift_reasons(conf, plan)}
+
+
+def render(version, data, duration, last_success, drift=None):
     """The exposition text (bytes) of one run."""
     registry = CollectorRegistry(auto_describe=True)
-    registry.register(Families(version, data, duration, last_success))
+    registry.register(Families(version, data, duration, last_success, drift))
     return generate_latest(registry)
 
 
@@ -414,6 +585,9 @@ def main():
                     help="seconds memplug list may take")
     ap.add_argument("--schema", default=default_schema(),
                     help="JSON Schema of memplug list (default %(default)s)")
+    ap.add_argument("--config", default=None,
+                    help="memplug.conf file or directory for the drift "
+                    "(default memplug's own)")
     args = ap.parse_args()
     if not os.path.isdir(args.directory):
         err("no directory '%s'" % args.directory)
@@ -428,7 +602,9 @@ def main():
         start = time.monotonic()
         data = memplug_list(args.memplug, args.timeout, validator)
         if data is not None:
-            text = render(version, data, time.monotonic() - start, time.time())
+            duration = time.monotonic() - start
+            drift = memplug_drift(args.memplug, args.timeout, args.config)
+            text = render(version, data, duration, time.time(), drift)
     except Exception as e:   # pylint: disable=broad-except
         err("%s: %s" % (type(e).__name__, str(e)[:300]))
         text = None

@@ -188,12 +188,160 @@ class Ansible(unittest.TestCase):
         self.assertEqual(d["after"]["dax0.0"]["planned_steps"],
                          ["online 15 blocks online_movable (descending)"])
         self.assertNotEqual(d["before"], d["after"])
+        # issue 20, item 6: the predicted end state, not only the mode
+        self.assertEqual(d["after"]["dax0.0"]["online_memblocks"], 15)
+        self.assertEqual(d["after"]["dax0.0"]["total_memblocks"], 15)
+        self.assertEqual(d["after"]["dax0.0"]["zones"]["Movable"], 15)
+        self.assertEqual(sum(d["after"]["dax0.0"]["zones"].values()), 15)
+        # devdax back: nothing online, no blocks (kmem unbound)
+        rc, r = self.play(root, "memplug.memplug.memplug",
+                          {"targets": ["dax0.0"], "mode": "devdax"}, check=True, diff=True)
+        self.assertEqual(rc, 0, r)
+        a = r["diff"]["after"]["dax0.0"]
+        self.assertEqual((a["mode"], a["online_memblocks"], a["total_memblocks"]),
+                         ("devdax", 0, 0))
+        self.assertEqual(tree_digest(root), before)
+
+    def devdax_tree(self):
+        d = tempfile.mkdtemp(prefix="tree-", dir=self.tmp)
+        return st.cxl_devdax_host().write(os.path.join(d, "cxl-devdax-host"))
+
+    def test_check_diff_predicts_blocks_of_a_devdax_device(self):
+        """A devdax device has no blocks before kmem binds: the prediction
+        takes its block count from memplug list (range_memblocks)."""
+        root = self.devdax_tree()
+        before = tree_digest(root)
+        rc, r = self.play(root, "memplug.memplug.memplug",
+                          {"targets": ["hpa:0x4000000000"], "mode": "system-ram",
+                           "zone": "normal"}, check=True, diff=True)
+        self.assertEqual(rc, 0, r)
+        self.assertEqual(r["resolved"], {"hpa:0x4000000000": "dax0.0"})
+        self.assertEqual(r["diff"]["before"]["dax0.0"]["total_memblocks"], 0)
+        a = r["diff"]["after"]["dax0.0"]
+        self.assertEqual((a["mode"], a["online_memblocks"], a["total_memblocks"]),
+                         ("system-ram", 4, 4))
+        self.assertEqual(a["zones"]["Normal"], 4)
+        self.assertEqual(a["zones"]["Movable"], 0)
+        self.assertEqual(tree_digest(root), before)
+
+    def test_identity_targets(self):
+        """Issue 20, item 6: targets by stable identity, resolved by
+        memplug's own memplug.conf matching; memplug gets kernel names."""
+        root = self.tree("cxl-host")
+        before = tree_digest(root)
+        ok = [("hpa", ["hpa:0x4000000000"], ["dax0.0"]),
+              ("hpa-dict-serial", [{"hpa": 0x6000000000, "serial": [0x1001]}], ["dax1.0"]),
+              ("serial", ["serial:0x1000", "region1"], ["dax0.0", "region1"]),
+              ("memdevs-dict", [{"memdevs": "4097"}], ["dax1.0"])]
+        res = self.play_loop(root, "memplug.memplug.memplug",
+                             {"targets": "{{ item.t }}", "mode": "system-ram",
+                              "zone": "movable"}, [{"t": t} for _, t, _ in ok])
+        for (name, _, want), r in zip(ok, res):
+            with self.subTest(case=name):
+                self.assertFalse(r.get("failed"), r)
+                self.assertEqual([t["target"] for t in r["targets"]], want)
+                self.assertEqual(r["cmd"][r["cmd"].index("--") + 1:], want)
+                self.assertEqual([t["result"] for t in r["targets"]], ["unchanged"] * len(want))
+                self.assertIs(r["changed"], False)
+        self.assertEqual(res[1]["resolved"], {"hpa:0x6000000000 memdevs:0x1001": "dax1.0"})
+        bad = [("absent", "hpa:0x8000000000", "hpa:0x8000000000 matches no device present"),
+               ("decimal", "hpa:274877906944", "bad hpa in 'hpa:274877906944' (hex with 0x"),
+               ("uuid", "uuid:zz", "bad uuid"),
+               ("mixed", {"uuid": st.NS_UUID, "hpa": 1}, "mixes identities"),
+               ("key", "node:2", "not a memplug target"),
+               ("serial-wrong-set", "serial:0x1000,0x1001", "matches no device present")]
+        res = self.play_loop(root, "memplug.memplug.memplug",
+                             {"targets": "{{ item.t }}", "mode": "devdax"},
+                             [{"t": [t]} for _, t, _ in bad])
+        for (name, _, msg), r in zip(bad, res):
+            with self.subTest(case=name):
+                self.assertIs(r.get("failed"), True, r)
+                self.assertIn(msg, r["msg"])
+                self.assertIs(r["changed"], False)
+        self.assertEqual(tree_digest(root), before)
+
+    def test_namespace_uuid_target(self):
+        root = self.tree("vm-small", offline_dax=True)
+        rc, r = self.play(root, "memplug.memplug.memplug",
+                          dict(self.SYSRAM, targets=["uuid:" + st.NS_UUID.upper()]),
+                          check=True, diff=True)
+        self.assertEqual(rc, 0, r)
+        self.assertEqual(r["resolved"], {"uuid:" + st.NS_UUID.upper(): "dax0.0"})
+        self.assertEqual(r["diff"]["after"]["dax0.0"]["online_memblocks"], 15)
+
+    def test_force_and_move_zone_are_separate(self):
+        """force (data, safety rules) does not move zones; move_zone does
+        not destroy data: memplug has one --force, the module plans with
+        it first and refuses what the task did not allow."""
+        root = self.tree("cxl-host")   # CXL blocks online Movable
+        before = tree_digest(root)
+        normal = {"targets": ["dax0.0"], "mode": "system-ram", "zone": "normal"}
+        rc, r = self.play(root, "memplug.memplug.memplug", normal)
+        self.assertEqual((r["rc"], r["targets"][0]["result"]), (4, "refused"), r)
+        self.assertNotIn("--force", r["cmd"])
+        rc, r = self.play(root, "memplug.memplug.memplug", dict(normal, force=True))
+        self.assertIs(r.get("failed"), True, r)
+        self.assertRegex(r["msg"], r"^refused before memplug ran: dax0\.0: moves blocks "
+                         r"between zones .*needs move_zone: true$")
+        self.assertEqual(tree_digest(root), before)
+        rc, r = self.play(root, "memplug.memplug.memplug", dict(normal, move_zone=True),
+                          check=True, diff=True)
+        self.assertEqual(rc, 0, r)
+        self.assertIn("--force", r["cmd"])
+        self.assertEqual(r["targets"][0]["result"], "planned")
+        self.assertEqual([w["code"] for w in r["memplug_warnings"]], ["zone-mismatch"])
+        self.assertTrue(r["warnings"][0].startswith("dax0.0: zone-mismatch: "), r["warnings"])
+        a = r["diff"]["after"]["dax0.0"]
+        self.assertEqual((a["zones"]["Normal"], a["zones"]["Movable"], a["online_memblocks"]),
+                         (64, 0, 64))
+        self.assertEqual(tree_digest(root), before)
+        # a namespace conversion (live kernel only: its planned JSON)
+        code = ("import json, sys\n"
+                "from ansible_collections.memplug.memplug.plugins.modules import memplug\n"
+                "m = type('M', (), {'params': {'mode': 'system-ram', 'force': False,\n"
+                "    'move_zone': True, 'memmap_on_memory': None}})()\n"
+                "print(json.dumps(memplug.forced_steps(m, json.load(sys.stdin))))\n")
+        t = {"target": "namespace0.0", "namespace_mode": "fsdax", "before": None,
+             "result": "planned", "warnings": []}
+        p = subprocess.run([DEB_PYTHON, "-c", code], input=json.dumps(t),
+                           stdout=subprocess.PIPE, universal_newlines=True,
+                           env=dict(self.env, PYTHONPATH=os.path.join(self.tmp, "collections")),
+                           check=True, timeout=60)
+        self.assertEqual(json.loads(p.stdout),
+                         [["converts fsdax namespace namespace0.0 (its data is lost)",
+                           "force"]])
+
+    def test_example_playbook_on_a_test_root(self):
+        """The example playbook, unchanged, against a tree through its
+        variables: check mode with diff, then the real run."""
+        root = self.tree("vm-small", offline_dax=True)
+        before = tree_digest(root)
+        extra = json.dumps({"memplug_hosts": "localhost", "memplug_become": False,
+                            "memplug_sysfs_root": root, "memplug_executable": MEMPLUG,
+                            "memplug_targets": ["uuid:" + st.NS_UUID]})
+        argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", "-e", extra,
+                PLAYBOOK_EXAMPLE]
+        p = subprocess.run(argv + ["--check", "--diff"], env=self.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertRegex(p.stdout, r"\+\s+\"online_memblocks\": 15")
+        self.assertRegex(p.stdout, r"dax0\.0: 0 of 15 blocks online")
+        self.assertRegex(p.stdout, r"(?m)^localhost\s+: ok=\d+\s+changed=1 ")
+        self.assertEqual(tree_digest(root), before)
+        p = subprocess.run(argv, env=self.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+        # a tree has no kernel: the end-state check says partial (see above)
+        self.assertIn('"rc": 3', p.stdout)
+        with open(os.path.join(root, "sys/devices/system/memory/memory40/state")) as f:
+            self.assertEqual(f.read().strip(), "online_movable")
 
     def test_diff_of_a_raw_namespace(self):
         """A raw namespace has no dax device and so no state in memplug's
         JSON (before: null, as the real kernel shows in the systemd
         guest's vm-ansible-nvdimm): the diff shows its namespace mode
-        before, and the planned devdax namespace as system RAM after."""
+        before, and the planned devdax namespace as system RAM after
+        (no block count: memplug list has no blocks for it either)."""
         steps = ["namespace0.0: raw -> devdax", "dax0.0: bind kmem"]
         data = {"targets": [{"target": "namespace0.0", "action": "reconfigure",
                              "namespace_mode": "raw", "source": None,
@@ -202,7 +350,10 @@ class Ansible(unittest.TestCase):
         # Debian's python3 has Debian's ansible-core to import the module
         code = ("import json, sys\n"
                 "from ansible_collections.memplug.memplug.plugins.modules import memplug\n"
-                "m = type('M', (), {'params': {'mode': 'system-ram'}})()\n"
+                "p = dict(mode='system-ram', state=None, zone=None, online=True,\n"
+                "         memmap_on_memory=None, executable='memplug', sysfs_root=None)\n"
+                "m = type('M', (), {'params': p, 'run_command': lambda self, a, check_rc:\n"
+                "         (0, json.dumps({'format_version': 2, 'sources': []}), '')})()\n"
                 "print(json.dumps(memplug.diff_of(m, json.load(sys.stdin))))\n")
         p = subprocess.run([DEB_PYTHON, "-c", code], input=json.dumps(data),
                            stdout=subprocess.PIPE, universal_newlines=True,
@@ -514,7 +665,8 @@ class Ansible(unittest.TestCase):
 
     def test_ansible_doc_renders(self):
         for mod, opts in (("memplug", ("targets", "mode", "zone", "memmap_on_memory",
-                                       "order", "timeout", "force", "config", "sysfs_root")),
+                                       "order", "timeout", "force", "move_zone", "config",
+                                       "sysfs_root")),
                           ("memplug_info", ("memory_blocks", "sysfs_root"))):
             p = subprocess.run(["ansible-doc", "memplug.memplug." + mod],
                                env=self.env, stdout=subprocess.PIPE,

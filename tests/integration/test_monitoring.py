@@ -47,12 +47,17 @@ def need(*tools):
         raise unittest.SkipTest("missing: %s" % ", ".join(missing))
 
 
-def export(root, outdir):
-    """Run the exporter on a tree; return (exit status, .prom text)."""
+def export(root, outdir, config=None):
+    """Run the exporter on a tree (with memplug.conf CONFIG, a file or
+    directory; by default none); return (exit status, .prom text)."""
     env = dict(os.environ, MEMPLUG_SYSFS_ROOT=root)
+    env.pop("MEMPLUG_CONFIG", None)
+    if config is None:
+        config = outdir.rstrip("/") + ".no-config"
+        os.makedirs(config, mode=0o700, exist_ok=True)
     p = subprocess.run([DEB_PYTHON, EXPORTER, "--directory", outdir,
-                        "--memplug", MEMPLUG], env=env, stderr=subprocess.PIPE,
-                       universal_newlines=True, timeout=120)
+                        "--memplug", MEMPLUG, "--config", config], env=env,
+                       stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
     with open(os.path.join(outdir, "memplug.prom")) as f:
         return p.returncode, f.read()
 
@@ -153,6 +158,7 @@ class Exporter(unittest.TestCase):
                                       ("basis", src["memmap_basis"] or "")})), s, name)
         self.assertEqual(sum(sum(b.values()) for b in blocks.values()),
                          j["summary"]["total_memblocks"], name)
+        self.check_bytes(j, s, name)
         caps = j["system"]["capabilities"]
         for k, v in caps.items():
             if isinstance(v, bool):
@@ -164,6 +170,138 @@ class Exporter(unittest.TestCase):
         # node_exporter's meminfo/zoneinfo collectors give these already
         for n in series_names("\n".join("%s 0" % x for x, _ in s)):
             self.assertNotRegex(n, r"zone_pages|mem_total|present|managed")
+
+    ZONE_LABELS = {"DMA", "DMA32", "Normal", "Movable", "none", "unknown"}
+
+    def check_bytes(self, j, s, name):
+        """Issue 20, item 6: bytes per source and state, one zone per
+        label (offline: none), providing_memory per source."""
+        bs = j["system"]["block_size_bytes"]
+        by_src, online, zones = {}, {}, set()
+        for (n, labels), v in s.items():
+            lb = dict(labels)
+            if n != "memplug_memory_bytes":
+                continue
+            self.assertEqual(set(lb), {"source", "state", "zone", "node"})
+            zones.add(lb["zone"])
+            if lb["state"] == "offline":
+                self.assertEqual(lb["zone"], "none", (name, lb))
+            by_src[lb["source"]] = by_src.get(lb["source"], 0) + v
+            if lb["state"] == "online":
+                online[lb["source"]] = online.get(lb["source"], 0) + v
+            # the deprecated count has the same labels
+            self.assertIn(("memplug_memory_blocks", labels), s, (name, lb))
+        self.assertLessEqual(zones, self.ZONE_LABELS, name)
+        self.assertEqual(sum(by_src.values()), j["summary"]["total_bytes"], name)
+        self.assertEqual(sum(online.values()), j["summary"]["online_bytes"], name)
+        for src in j["sources"]:
+            self.assertEqual(by_src.get(src["source"], 0), src["total_memblocks"] * bs,
+                             (name, src["source"]))
+            self.assertEqual(online.get(src["source"], 0), src["online_memblocks"] * bs,
+                             (name, src["source"]))
+            want = int(src["mode"] == "system-ram" and src["online_memblocks"] > 0 and
+                       src.get("state") not in ("unplugged", "offline"))
+            self.assertEqual(s[("memplug_source_providing_memory",
+                                frozenset({("source", src["source"])}))], want,
+                             (name, src["source"]))
+        # no configuration: the drift is known and empty
+        self.assertEqual(s[("memplug_config_drift_success", frozenset())], 1.0, name)
+        self.assertEqual(self.only(s, "memplug_config_drift"), {}, name)
+
+    def test_offline_blocks_zone_none(self):
+        """The states fixture's offline blocks have valid_zones "Movable
+        Normal" and "Normal Movable": one label, none, and their bytes."""
+        root = self.tree("states")
+        rc, text = export(root, self.outdir("states-zones"))
+        self.assertEqual(rc, 0, text)
+        self.assertNotIn("Movable Normal", text)
+        self.assertNotIn("Normal Movable", text)
+        s = samples(text)
+        off = {k: v for k, v in self.only(s, "memplug_memory_bytes").items()
+               if ("state", "offline") in k}
+        self.assertEqual(off, {(("node", "0"), ("source", "dax0.0"), ("state", "offline"),
+                                ("zone", "none")): 9 * 128 * 2 ** 20})
+        self.assertEqual(s[("memplug_memory_bytes", frozenset({
+            ("node", "0"), ("source", "dax0.0"), ("state", "online"),
+            ("zone", "Normal")}))], 128 * 2 ** 20)
+
+    def devdax_tree(self):
+        return st.cxl_devdax_host("unplugged").write(
+            os.path.join(self.tmp, "trees", "cxl-devdax-host"))
+
+    def test_devdax_and_unplugged_provide_no_memory(self):
+        root = self.devdax_tree()
+        rc, text = export(root, self.outdir("devdax"))
+        self.assertEqual(rc, 0, text)
+        self.assertEqual(self.promtool(text)[0], 0, text)
+        s = samples(text)
+        self.assertEqual({dict(k)["source"]: v for k, v in
+                          self.only(s, "memplug_source_providing_memory").items()},
+                         {"boot-node0": 1, "dax0.0": 0, "dax1.0": 0})
+        self.assertEqual(s[("memplug_source_size_bytes", frozenset({("source", "dax0.0")}))],
+                         8 << 30)
+        self.assertEqual(s[("memplug_warnings", frozenset({("code", "memory-absent")}))], 1)
+        self.assertFalse([k for k in self.only(s, "memplug_memory_bytes")
+                          if ("source", "dax0.0") in k or ("source", "dax1.0") in k])
+
+    def write_conf(self, name, text):
+        d = os.path.join(self.tmp, "conf-" + name)
+        os.makedirs(d, mode=0o700)
+        with open(os.path.join(d, "memplug.conf"), "w") as f:
+            f.write(text)
+        return d
+
+    CXL_CONF = ("[region cxl0]\nhpa = 0x4000000000\nzone = normal\n\n"
+                "[region cxl1]\nhpa = 0x6000000000\n\n"
+                "[region gone]\nhpa = 0x8000000000\n")
+
+    def drift(self, root, conf):
+        rc, text = export(root, self.outdir("drift-%d" % len(os.listdir(
+            os.path.join(self.tmp, "out")))), conf)
+        self.assertEqual(self.promtool(text)[0], 0, text)
+        s = samples(text)
+        self.assertEqual(s[("memplug_list_success", frozenset())], 1.0, text)
+        return rc, s
+
+    def test_config_drift(self):
+        """Issue 20, item 6: one series per memplug.conf section, 1 with
+        the reason when apply --dry-run would change or refuses it."""
+        os.makedirs(os.path.join(self.tmp, "out"), exist_ok=True)
+        cases = [
+            ("cxl-host", self.CXL_CONF,
+             {("region cxl0", "zone"): 1, ("region cxl1", "none"): 0,
+              ("region gone", "absent"): 1}),
+            ("states", "[namespace pm]\nuuid = %s\n" % st.NS_UUID,
+             {("namespace pm", "offline-blocks"): 1}),
+            ("vm-small", "[namespace pm]\nuuid = %s\nmode = devdax\n" % st.NS_UUID,
+             {("namespace pm", "mode"): 1}),
+            ("vm-small", "[namespace pm]\nuuid = %s\n" % st.NS_UUID,
+             {("namespace pm", "none"): 0}),
+            ("vm-small", "[namespace pm]\nuuid = %s\nonline = no\n" % st.NS_UUID,
+             # online = no only adds blocks, never offlines: apply plans nothing
+             {("namespace pm", "none"): 0}),
+        ]
+        roots = {}
+        for fixture, conf, want in cases:
+            with self.subTest(fixture=fixture, conf=conf):
+                if fixture not in roots:
+                    roots[fixture] = self.tree(fixture)
+                rc, s = self.drift(roots[fixture], self.write_conf(
+                    "c%d" % len(os.listdir(self.tmp)), conf))
+                self.assertEqual(rc, 0)
+                self.assertEqual(s[("memplug_config_drift_success", frozenset())], 1.0)
+                got = {(dict(k)["section"], dict(k)["reason"]): v
+                       for k, v in self.only(s, "memplug_config_drift").items()}
+                self.assertEqual(got, want)
+
+    def test_config_error_is_no_drift_but_list_stays(self):
+        os.makedirs(os.path.join(self.tmp, "out"), exist_ok=True)
+        rc, s = self.drift(self.tree("cxl-host"),
+                           self.write_conf("bad", "[region x]\nhpa = zz\n"))
+        self.assertEqual(rc, 0)
+        self.assertEqual(s[("memplug_config_drift_success", frozenset())], 0.0)
+        self.assertEqual(self.only(s, "memplug_config_drift"), {})
+        self.assertTrue(self.only(s, "memplug_memory_bytes"))
 
     def test_failure_is_never_a_stale_success(self):
         root = self.tree("vm-small")
@@ -552,6 +690,8 @@ class Exporter(unittest.TestCase):
         emitted = set()
         for name in ("vm-small", "cxl-host", "cxl-host-parallel", "states", "dimm-virtio"):
             emitted |= series_names(export(self.tree(name), self.outdir(name))[1])
+        emitted |= series_names(export(self.tree("cxl-host-knob0"), self.outdir("drift"),
+                                       self.write_conf("dash", self.CXL_CONF))[1])
         funcs = {"sum", "min", "max", "avg", "count", "by", "on", "without", "ignoring",
                  "group_left", "group_right", "time", "label_values", "rate", "and",
                  "or", "unless", "bool", "offset"}
@@ -570,7 +710,11 @@ class Exporter(unittest.TestCase):
                 self.assertIn(tok, emitted, "dashboard query names %s: %s" % (tok, e))
                 used.add(tok)
         self.assertIn("memplug_source_memmap_info", used)
-        self.assertIn("memplug_memory_blocks", used)
+        # issue 20, item 6: bytes, drift, devices not providing memory
+        for name in ("memplug_memory_bytes", "memplug_config_drift",
+                     "memplug_source_providing_memory"):
+            self.assertIn(name, used)
+        self.assertNotIn("memplug_memory_blocks", used)   # deprecated
 
 
 def fixture_names():
@@ -632,7 +776,11 @@ class LiveScrape(unittest.TestCase):
         root = st.build("cxl-host").write(os.path.join(self.tmp, "tree"))
         textdir = os.path.join(self.tmp, "textfile")
         os.makedirs(textdir)
-        rc, text = export(root, textdir)
+        conf = os.path.join(self.tmp, "conf.d")
+        os.makedirs(conf, mode=0o700)
+        with open(os.path.join(conf, "memplug.conf"), "w") as f:
+            f.write(Exporter.CXL_CONF)
+        rc, text = export(root, textdir, conf)
         self.assertEqual(rc, 0, text)
         j = memplug_list(root)[1]
 
@@ -675,6 +823,20 @@ class LiveScrape(unittest.TestCase):
         online = {r["metric"]["source"]: int(r["value"][1]) for r in query(
             'sum by (source) (memplug_memory_blocks{state="online"})')}
         self.assertEqual(online, {s["source"]: s["online_memblocks"] for s in j["sources"]})
+        # issue 20, item 6: what an operator queries
+        self.assertEqual(float(query("sum(memplug_memory_bytes)")[0]["value"][1]),
+                         j["summary"]["total_bytes"])
+        by_zone = {r["metric"]["zone"]: float(r["value"][1]) for r in query(
+            'sum by (zone) (memplug_memory_bytes{state="online"})')}
+        self.assertEqual(by_zone, {"Normal": 63 * 2 ** 31, "Movable": 128 * 2 ** 31,
+                                   "none": 2 ** 31})
+        drift = {(r["metric"]["section"], r["metric"]["reason"]) for r in query(
+            "memplug_config_drift == 1")}
+        self.assertEqual(drift, {("region cxl0", "zone"), ("region gone", "absent")})
+        self.assertEqual(query("memplug_config_drift_success")[0]["value"][1], "1")
+        self.assertEqual(query("memplug_source_providing_memory == 0"), [])
+        self.assertEqual(len(query("memplug_source_providing_memory == 1")),
+                         len(j["sources"]))
         # the dashboard's memmap panel: self vs node RAM
         self_bytes = sum(s["memmap_bytes"] for s in j["sources"]
                          if s["memmap_location"] == "self")

@@ -878,6 +878,24 @@ def giant_host():
     return m
 
 
+def cxl_devdax_host(region1_state=None):
+    """Boot RAM on node 0, CXL region0 (8 GiB at 0x4000000000, node 2) in
+    devdax mode, region1 (8 GiB at 0x6000000000, node 3) bound to kmem,
+    its blocks online Movable, or with REGION1_STATE its daxX.Y/state
+    (e.g. "unplugged": no blocks).  Not in FIXTURES: the integration
+    tests of contrib/ build it."""
+    m = Machine("cxl-devdax-host", 2 * GiB, kernel="6.12.9-amd64", auto_online="offline",
+                params=KERNEL_PARAMS)
+    for n, cpus in ((0, "0-3"), (2, ""), (3, "")):
+        m.add_node(n, cpus)
+    m.add_boot_block0(0)
+    m.add_boot_range(0, 2, 8)
+    m.add_cxl_ram_region(0, 0x4000000000, 8 * GiB, node=2, numa_node=0, mode="devdax")
+    m.add_cxl_ram_region(1, 0x6000000000, 8 * GiB, node=3, numa_node=0,
+                         dax_state=region1_state)
+    return m
+
+
 def states():
     """vm-small, but dax0.0's blocks are in every state:
     33-36 online Movable, 37 online Normal, 38 going-offline (Movable),

@@ -9,7 +9,11 @@
 #      the task's JSON is memplug's, the blocks are online Movable;
 #   3. the same play again: changed=0;
 #   4. memplug_info's data equal `memplug list` (system, summary, nodes,
-#      sources, namespaces, regions) as read right after it.
+#      sources, namespaces, regions) as read right after it;
+#   5. the namespace by its stable identity (uuid:, as ndctl list prints
+#      it): memplug resolves it to its dax device, the task is unchanged,
+#      and --check --diff with zone normal refuses without move_zone and
+#      predicts every block in Normal with it (issue 20).
 # profile: nvdimm-raw
 # guest: systemd
 # flavour: ansible
@@ -38,6 +42,24 @@ play() {
 }
 
 # recap NAME FIELD: FIELD (ok, changed, failed ...) of the play's recap line
+# save_task NAME...: the playbook task that writes each registered NAME
+# to /tmp/NAME.json, in check mode too
+save_task() {
+	local d="" k
+	for k in "$@"; do d="$d${d:+, }'$k': $k"; done
+	cat <<EOT
+    - name: save the results for the test
+      ansible.builtin.copy:
+        content: "{{ item.value | to_json }}"
+        dest: "/tmp/{{ item.key }}.json"
+        mode: "0644"
+      loop: "{{ {$d} | dict2items }}"
+      check_mode: false
+      diff: false
+      changed_when: false
+EOT
+}
+
 recap() {
 	sed -n "s/^localhost *:.* $2=\([0-9]*\).*/\1/p" "/tmp/$1.out"
 }
@@ -47,7 +69,7 @@ raw_namespace() {
 }
 
 check_boot() {
-	local t0 total online0
+	local t0 total online0 uuid dax
 	[ "$MEMPLUG_HAVE_BINARY" = 1 ] || fail "memplug not installed"
 	assert_eq "$(cat /proc/1/comm)" systemd "PID 1"
 	command -v ansible-playbook >/dev/null || fail "no ansible-playbook in the guest"
@@ -73,16 +95,8 @@ check_boot() {
     - name: what memplug_info reports
       memplug.memplug.memplug_info:
       register: info
-    - name: save the results for the test
-      ansible.builtin.copy:
-        content: "{{ item.value | to_json }}"
-        dest: "/tmp/{{ item.key }}.json"
-        mode: "0644"
-      loop: "{{ {'conv': conv, 'info': info} | dict2items }}"
-      check_mode: false
-      diff: false
-      changed_when: false
 EOT
+	save_task conv info >>"$PLAY"
 
 	step "1: --check --diff"
 	t0=$(now_ns)
@@ -130,5 +144,51 @@ EOT
 			"$(jq -cS ".$key" /tmp/list-all.json)" "memplug_info .$key"
 	done
 	assert_json /tmp/again-info.json .changed false
-	pass "check mode wrote nothing, apply onlined $total blocks Movable, rerun changed=0, info == list"
+
+	step "5: the namespace by its uuid"
+	uuid=$(ndctl list -n namespace0.0 | jq -r '(if type == "array" then .[0] else . end).uuid')
+	dax=$(jq -r '.sources[0].source' /tmp/list.json)
+	cat >"$PLAY" <<EOT
+- name: the namespace by uuid
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: by uuid
+      memplug.memplug.memplug:
+        targets: ["uuid:$uuid"]
+        mode: system-ram
+        zone: movable
+      register: conv
+    - name: by uuid, zone normal, blocks not to be moved
+      memplug.memplug.memplug:
+        targets: [{uuid: "$uuid"}]
+        mode: system-ram
+        zone: normal
+        force: true
+      register: refused
+      ignore_errors: true
+    - name: by uuid, zone normal, blocks may move (check mode)
+      memplug.memplug.memplug:
+        targets: [{uuid: "$uuid"}]
+        mode: system-ram
+        zone: normal
+        move_zone: true
+      check_mode: true
+      diff: true
+      register: info
+EOT
+	save_task conv info refused >>"$PLAY"
+	play uuid
+	assert_eq "$PLAY_RC" 0 "exit status of the uuid play ($(tail -n 5 /tmp/uuid.out))"
+	assert_json /tmp/uuid-conv.json ".resolved[\"uuid:$uuid\"]" "$dax"
+	assert_json /tmp/uuid-conv.json '.targets[0].result' unchanged
+	assert_json /tmp/uuid-conv.json .changed false
+	assert_json /tmp/refused.json .failed true
+	assert_contains "$(jq -r .msg /tmp/refused.json)" "needs move_zone: true" "force without move_zone"
+	assert_json /tmp/uuid-info.json '.targets[0].result' planned
+	assert_json /tmp/uuid-info.json ".diff.after[\"$dax\"].zones.Normal" "$total"
+	assert_json /tmp/uuid-info.json ".diff.after[\"$dax\"].online_memblocks" "$total"
+	assert_eq "$(memplug list -d "$dax" | jq -r '.sources[0].zones.Movable')" "$total" \
+		"blocks still Movable after the refusal and the check"
+	pass "check mode wrote nothing, apply onlined $total blocks Movable, rerun changed=0, info == list, uuid target resolved to $dax"
 }

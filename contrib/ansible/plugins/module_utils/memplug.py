@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import re
 
 # memplug(1) EXIT STATUS: fixed values
@@ -31,6 +32,22 @@ DEVICE_RE = re.compile(r'(?:{0})\Z'.format(_DEVICE))
 TARGET_RE = re.compile(r'(?:all|{0}|boot-node{1}|memory{1}(?:-(?:memory)?{1})?)\Z'.format(
     _DEVICE, _NUM))
 
+# stable identities (memplug.conf(5)'s keys): a target given as
+# "uuid:UUID", "hpa:0xADDR", "serial:N[,N...]" (also "memdevs:"),
+# "resource:0xADDR", or a dict of these keys (hpa and memdevs together)
+_HEX = r'0x[0-9a-fA-F]{1,16}'
+_SERIAL = r'(?:0x[0-9a-fA-F]{1,16}|0|[1-9][0-9]{0,19})'
+IDENTITY_VALUE_RE = {
+    'uuid': re.compile(r'[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z'),
+    'hpa': re.compile(r'%s\Z' % _HEX),
+    'resource': re.compile(r'%s\Z' % _HEX),
+    'memdevs': re.compile(r'{0}(?:,{0}){{0,15}}\Z'.format(_SERIAL)),
+}
+# the section kind of memplug.conf each identity key belongs to
+IDENTITY_KIND = {'uuid': 'namespace', 'hpa': 'region', 'memdevs': 'region',
+                 'resource': 'dax'}
+IDENTITY_ALIASES = {'serial': 'memdevs', 'serials': 'memdevs'}
+
 COMMON_ARGS = dict(
     sysfs_root=dict(type='path'),
     executable=dict(type='path'),
@@ -48,12 +65,110 @@ def memplug_argv(module, command):
 
 
 def check_targets(module, targets):
-    """Fail the task on the first target that is not a memplug target."""
+    """Fail the task on the first target that is not a memplug target:
+    a kernel name (str) or a stable identity (see identity_of)."""
     for t in targets:
-        if not TARGET_RE.match(t):
+        if isinstance(t, dict) or (isinstance(t, str) and ':' in t):
+            identity_of(module, t)
+        elif not isinstance(t, str) or not TARGET_RE.match(t):
             module.fail_json(msg='targets: not a memplug target: %r (want daxX.Y, '
-                             'namespaceX.Y, regionN, memoryN, memoryN-M, boot-nodeN or all)' % t,
+                             'namespaceX.Y, regionN, memoryN, memoryN-M, boot-nodeN, all, '
+                             'or an identity uuid:, hpa:0x, serial:, resource:0x)' % (t,),
                              changed=False)
+
+
+def _identity_value(module, key, value, given):
+    """VALUE of identity KEY as memplug.conf spells it, or fail the task."""
+    if isinstance(value, bool):
+        value = None
+    elif isinstance(value, int) and key in ('hpa', 'resource'):
+        value = '0x%x' % value if value >= 0 else None
+    elif isinstance(value, list) and key == 'memdevs':
+        value = ','.join(('0x%x' % v if isinstance(v, int) and not isinstance(v, bool)
+                          and v >= 0 else str(v)) for v in value)
+    elif isinstance(value, int) and key == 'memdevs':
+        value = '0x%x' % value if value >= 0 else None
+    if not isinstance(value, str) or not IDENTITY_VALUE_RE[key].match(value):
+        hint = {'hpa': ' (hex with 0x: a decimal number is another address)',
+                'resource': ' (hex with 0x)',
+                'memdevs': ' (serials, comma-separated)',
+                'uuid': ''}[key]
+        module.fail_json(msg='targets: bad %s in %r%s' % (key, given, hint), changed=False)
+    return value
+
+
+def identity_of(module, target):
+    """A stable identity target as {memplug.conf key: value}; fails the
+    task for anything else.  "uuid:U", "hpa:0xA", "serial:S[,S...]",
+    "memdevs:...", "resource:0xA", or a dict with these keys."""
+    if isinstance(target, dict):
+        items = list(target.items())
+    else:
+        key, dummy, value = target.partition(':')
+        items = [(key, value)]
+    ident = {}
+    for key, value in items:
+        key = IDENTITY_ALIASES.get(key, key)
+        if key not in IDENTITY_KIND or key in ident:
+            module.fail_json(msg='targets: not a memplug target: %r (identities: uuid, hpa, '
+                             'serial (memdevs), resource)' % (target,), changed=False)
+        ident[key] = _identity_value(module, key, value, target)
+    kinds = set(IDENTITY_KIND[k] for k in ident)
+    if len(kinds) != 1:
+        module.fail_json(msg='targets: %r mixes identities of different devices (hpa and '
+                         'serial go together; uuid and resource stand alone)' % (target,),
+                         changed=False)
+    return ident
+
+
+def identity_text(module, target):
+    """A target as text: itself, or KEY:VALUE ... (memplug.conf's keys
+    and spelling) for a dict."""
+    if isinstance(target, dict):
+        ident = identity_of(module, target)
+        return ' '.join('%s:%s' % (k, ident[k]) for k in sorted(ident))
+    return target
+
+
+def resolve_identities(module, targets):
+    """(kernel names, {identity text: kernel name}): each identity target
+    resolved by memplug itself, with the matching memplug.conf uses (a
+    generated memplug.conf, one section per identity, planned by
+    `memplug apply --dry-run`: read-only, no lock).  Kernel names pass
+    through.  An identity that matches no present device fails the task."""
+    idents = [(i, t) for i, t in enumerate(targets) if not isinstance(t, str) or ':' in t]
+    if not idents:
+        return list(targets), {}
+    lines = []
+    for i, t in idents:
+        ident = identity_of(module, t)
+        kind = IDENTITY_KIND[next(iter(ident))]
+        lines.append('[%s ansible-target-%d]' % (kind, i))
+        lines.extend('%s = %s' % kv for kv in sorted(ident.items()))
+        lines.append('')
+    path = os.path.join(module.tmpdir, 'memplug-targets.conf')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines))
+    argv = memplug_argv(module, 'apply') + ['--config=%s' % path, '--dry-run']
+    rc, data, err = run_memplug(module, argv)
+    if data is None or rc not in (EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED):
+        module.fail_json(msg='targets: memplug could not resolve the identities: %s'
+                         % (first_error_line(err) or 'exit %d' % rc), rc=rc, cmd=argv,
+                         stderr=err, changed=False)
+    found = {}
+    for t in data.get('targets') or []:
+        if isinstance(t, dict) and isinstance(t.get('section'), str):
+            found[t['section']] = t.get('target')
+    names, resolved = list(targets), {}
+    for i, t in idents:
+        name = found.get('%s ansible-target-%d' % (
+            IDENTITY_KIND[next(iter(identity_of(module, t)))], i))
+        if not isinstance(name, str) or not TARGET_RE.match(name):
+            module.fail_json(msg='targets: %s matches no device present' % identity_text(module, t),
+                             cmd=argv, stderr=err, changed=False)
+        names[i] = name
+        resolved[identity_text(module, t)] = name
+    return names, resolved
 
 
 def check_device(module, name):

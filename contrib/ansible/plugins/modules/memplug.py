@@ -27,8 +27,9 @@ description:
     nothing; C(changed) is then memplug's C(would_change).
   - With C(--diff), the C(before) and C(after) state of every target
     (mode, online and total blocks, blocks per zone, memmap placement).
-    In check mode C(after) is C(before) with the requested mode and the
-    planned steps.
+    In check mode C(after) is the predicted end state (mode, online and
+    total blocks, blocks per zone, memmap placement; C(zone=auto) leaves
+    the zones to the kernel, C(unknown)) with the planned steps.
   - Exit status 3 (partial) and 4 (refused for safety) of memplug fail the
     task; C(msg) names the failed blocks or the reason, and the whole
     JSON is returned all the same.
@@ -54,13 +55,25 @@ options:
         C(regionZ), C(all) (every dax device), or for C(state) a block list
         such as C(memory33-47) or the boot memory of a node, C(boot-node0).
       - Processed one at a time, in the order given.
-      - Each must be one of these names, as the kernel spells them
-        (C(dax0.0), not C(dax00.0)); anything else, above all anything
-        that looks like an option, fails the task before memplug runs.
-        memplug gets the targets after C(--).
+      - Or a stable identity, the one memplug.conf(5) matches, which
+        survives reboots and renumbering. C(uuid:UUID) (an nvdimm
+        namespace), C(hpa:0xADDRESS) (a CXL region's start in host
+        physical address space; hex with C(0x)), C(serial:SERIAL[,SERIAL...])
+        (a CXL region by the serials of all its memory devices; also
+        C(memdevs:)), C(resource:0xADDRESS) (a dax device by the start of
+        its memory), or a dict of these keys (C(hpa) and C(serial) in one
+        dict must both match; see EXAMPLES).
+      - memplug resolves each identity to the device present now with
+        the matching of memplug.conf (C(memplug apply --dry-run) on a
+        generated file, read-only); one that matches no present device
+        fails the task. C(resolved) returns what each became.
+      - Each kernel name must be one of the names above, as the kernel
+        spells them (C(dax0.0), not C(dax00.0)); anything else, above all
+        anything that looks like an option, fails the task before memplug
+        runs. memplug gets the targets after C(--).
       - Required with C(mode) or C(state).
     type: list
-    elements: str
+    elements: raw
   mode:
     description:
       - The wanted mode of each target (C(memplug reconfigure --mode)).
@@ -125,10 +138,25 @@ options:
     type: int
   force:
     description:
-      - Allow what memplug refuses by default (destroying a raw or fsdax
-        namespace's data, moving blocks online in the wrong zone, changing
-        the memmap placement of online memory, offlining kernel-zone memory
-        beyond the 3:1 Movable:kernel ratio).
+      - Allow what destroys data or overrides a safety rule, converting a
+        raw or fsdax namespace to devdax (its data is lost), changing the
+        memmap placement of online memory (it goes offline and online
+        again), onlining or offlining past the 3:1 Movable:kernel ratio.
+      - Not moving blocks between zones, which is C(move_zone).
+      - memplug has one C(--force) for all of these; when only one of
+        C(force) and C(move_zone) is given, the module first plans the
+        run with C(--dry-run --force) and fails, before anything is
+        written, when the plan needs what the other one allows.
+    type: bool
+    default: false
+  move_zone:
+    description:
+      - Move blocks that are online in another zone than C(zone) (memplug
+        offlines them and onlines them in C(zone); the warning
+        C(zone-mismatch) reports it). Without it such a target is refused
+        (rc 4) and the message names the blocks.
+      - No data is lost, but the memory goes offline for a moment, which
+        can fail on unmovable pages.
     type: bool
     default: false
   sysfs_root:
@@ -157,6 +185,16 @@ EXAMPLES = r'''
     targets: [namespace0.0]
     mode: system-ram
     force: true
+
+- name: CXL regions by stable identity, blocks the kernel onlined in Normal moved
+  memplug.memplug.memplug:
+    targets:
+      - hpa:0x4000000000
+      - {hpa: 0x6000000000, serial: [4097]}
+      - uuid:9a3b8c1e-2d4f-4a6b-8c0d-1e2f3a4b5c6d
+    mode: system-ram
+    zone: movable
+    move_zone: true
 
 - name: Give dax0.0 back to applications as /dev/dax0.0
   memplug.memplug.memplug:
@@ -265,6 +303,11 @@ memplug_warnings:
   elements: dict
   sample: [{"target": "dax0.0", "code": "zone-mismatch",
             "message": "15 blocks online in Normal, not Movable"}]
+resolved:
+  description: Each identity target and the kernel name memplug resolved it to.
+  returned: when targets has identities
+  type: dict
+  sample: {"hpa:0x4000000000": "dax0.0"}
 rc:
   description: memplug's exit status (0, 1, 2, 3 or 4, see memplug(1)).
   returned: always
@@ -286,12 +329,18 @@ import copy
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.memplug.memplug.plugins.module_utils.memplug import (
     COMMON_ARGS, EXIT_OK, EXIT_PARTIAL, EXIT_REFUSED, check_targets,
-    first_error_line, memplug_argv, pass_warnings, run_memplug)
+    first_error_line, memplug_argv, pass_warnings, resolve_identities, run_memplug)
+
+# memplug's zone words and the kernel's zone names
+ZONE_NAMES = {'movable': 'Movable', 'normal': 'Normal'}
+# namespace modes whose conversion to devdax destroys the data on it
+DATA_MODES = ('raw', 'fsdax', 'sector', 'memory')
 
 
-def build_argv(module):
+def build_argv(module, targets, force=None, dry_run=None):
     """memplug's command line: options first, then "--" and the targets
-    (validated by check_targets), so that no target is read as an option."""
+    (validated by check_targets), so that no target is read as an option.
+    FORCE and DRY_RUN override what the parameters say."""
     p = module.params
     if p['config']:
         argv = memplug_argv(module, 'apply')
@@ -319,13 +368,60 @@ def build_argv(module):
         argv.append('--timeout=%d' % p['timeout'])
     if p['wait'] is not None:
         argv.append('--wait=%d' % p['wait'])
-    if p['force']:
+    if (p['force'] or p['move_zone']) if force is None else force:
         argv.append('--force')
-    if module.check_mode:
+    if module.check_mode if dry_run is None else dry_run:
         argv.append('--dry-run')
     argv.append('--')
-    argv.extend(p['targets'])
+    argv.extend(targets)
     return argv
+
+
+def forced_steps(module, t):
+    """What a target planned with --force does that needs it: a list of
+    (what, the module option that allows it)."""
+    p = module.params
+    out = []
+    if t.get('namespace_mode') in DATA_MODES and p['mode']:
+        out.append(('converts %s namespace %s (its data is lost)'
+                    % (t['namespace_mode'], t.get('target')), 'force'))
+    for w in t.get('warnings') or []:
+        code = w.get('code') if isinstance(w, dict) else None
+        if code == 'zone-mismatch':
+            out.append(('moves blocks between zones (%s)' % w.get('message'), 'move_zone'))
+        elif code == 'kernel-memory-forced':
+            out.append(('overrides the kernel-memory rule (%s)' % w.get('message'), 'force'))
+    b = t.get('before') or {}
+    knob = b.get('memmap_on_memory_knob')
+    want = p['memmap_on_memory']
+    if (want is not None and knob in (0, 1) and bool(knob) != want and
+            b.get('mode') == 'system-ram' and b.get('online_memblocks')):
+        out.append(('changes the memmap placement of online memory', 'force'))
+    return out
+
+
+def check_force(module, targets):
+    """force and move_zone are separate; memplug has one --force.  When
+    only one of them is given, plan with --dry-run --force and fail
+    before any write if the plan needs the other.  Returns the plan's
+    (rc, data, stderr) or None when no plan was needed."""
+    p = module.params
+    if p['force'] == p['move_zone']:
+        return None
+    argv = build_argv(module, targets, force=True, dry_run=True)
+    rc, data, err = run_memplug(module, argv)
+    if data is None:
+        return None   # the real run reports memplug's error
+    missing = []
+    for t in data.get('targets') or []:
+        for what, option in forced_steps(module, t):
+            if not p[option]:
+                missing.append('%s: %s: needs %s: true' % (t.get('target'), what, option))
+    if missing:
+        module.fail_json(msg='refused before memplug ran: ' + '; '.join(missing),
+                         changed=False, cmd=argv, rc=EXIT_REFUSED, stderr=err,
+                         targets=data.get('targets'))
+    return rc, data, err
 
 
 def state_of(t, key):
@@ -337,19 +433,77 @@ def state_of(t, key):
     return s
 
 
+def predicted(module, before, total):
+    """The end state a check-mode run predicts from BEFORE (a copy),
+    with TOTAL the blocks of the device once it is system RAM (None when
+    not known)."""
+    p = module.params
+    a = copy.deepcopy(before)
+    mode = p['mode'] or before.get('mode')
+    if p['mode']:
+        a['mode'] = p['mode']
+        if a.get('namespace_mode') not in (None, 'devdax'):
+            a['namespace_mode'] = 'devdax'
+    zones = a.get('zones') if isinstance(a.get('zones'), dict) else None
+    online = (mode == 'system-ram' and p['online'] and p['state'] != 'offline') or \
+        p['state'] == 'online'
+    if mode == 'devdax' or p['state'] == 'offline':
+        if mode == 'devdax':
+            a['total_memblocks'] = 0
+        a['online_memblocks'] = 0
+        if zones is not None:
+            a['zones'] = dict((z, 0) for z in zones)
+    elif online and total is not None:
+        a['total_memblocks'] = total
+        a['online_memblocks'] = total
+        zone = ZONE_NAMES.get(p['zone'] or 'movable', 'unknown')
+        a['zones'] = dict((z, 0) for z in (zones or ('Normal', 'Movable')))
+        a['zones'][zone] = total
+    elif total is not None:
+        a['total_memblocks'] = total
+    if p['mode'] == 'system-ram' and p['memmap_on_memory'] is not None:
+        a['memmap_on_memory_knob'] = int(p['memmap_on_memory'])
+        if p['memmap_on_memory']:
+            a['memmap_location'] = 'self'
+        elif a.get('memmap_location') == 'self':
+            a['memmap_location'] = 'node'
+    return a
+
+
+def device_blocks(module, data):
+    """{source: its blocks once in system-ram mode} from memplug list,
+    for devices whose 'before' has none yet (devdax, a namespace being
+    converted); read only when a check-mode diff needs them."""
+    want = [t for t in data.get('targets') or []
+            if t.get('result') == 'planned' and not (t.get('before') or {}).get('total_memblocks')]
+    if not want or module.params['mode'] != 'system-ram':
+        return {}
+    rc, listed, dummy = run_memplug(module, memplug_argv(module, 'list'))
+    out = {}
+    for s in (listed or {}).get('sources') or []:
+        if isinstance(s, dict) and isinstance(s.get('range_memblocks'), int):
+            out[s.get('source')] = s['range_memblocks']
+            if s.get('namespace'):
+                out[s['namespace']] = s['range_memblocks']
+    return out
+
+
 def diff_of(module, data):
-    """Per-target before/after; in check mode 'after' is the plan."""
+    """Per-target before/after; in check mode 'after' is the predicted
+    end state with the planned steps."""
     before, after = {}, {}
+    blocks = None
     for t in data.get('targets') or []:
         name = t.get('target')
         b = state_of(t, 'before')
         a = state_of(t, 'after')
         if a is None and b is not None and t.get('result') == 'planned':
-            a = copy.deepcopy(b)
-            if module.params['mode']:
-                a['mode'] = module.params['mode']
-                if a.get('namespace_mode') not in (None, 'devdax'):
-                    a['namespace_mode'] = 'devdax'
+            total = b.get('total_memblocks') or None
+            if total is None:
+                if blocks is None:
+                    blocks = device_blocks(module, data)
+                total = blocks.get(t.get('source')) or blocks.get(name)
+            a = predicted(module, b, total)
             a['planned_steps'] = t.get('steps') or []
         before[name] = b
         after[name] = a if a is not None else b
@@ -375,7 +529,7 @@ def failure_msg(rc, data):
 
 def main():
     argument_spec = dict(
-        targets=dict(type='list', elements='str'),
+        targets=dict(type='list', elements='raw'),
         mode=dict(type='str', choices=['system-ram', 'devdax']),
         state=dict(type='str', choices=['online', 'offline']),
         config=dict(type='path'),
@@ -387,6 +541,7 @@ def main():
         timeout=dict(type='int'),
         wait=dict(type='int'),
         force=dict(type='bool', default=False),
+        move_zone=dict(type='bool', default=False),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(
@@ -404,16 +559,28 @@ def main():
     if p['config']:
         given = [k for k in ('zone', 'memmap_on_memory', 'parallel', 'order',
                              'timeout', 'wait') if p[k] is not None]
-        given += [k for k in ('force',) if p[k]] + [k for k in ('online',) if not p[k]]
+        given += [k for k in ('force', 'move_zone') if p[k]]
+        given += [k for k in ('online',) if not p[k]]
         if given:
             module.fail_json(msg='config: cannot be combined with %s' % ', '.join(given))
     if not p['mode'] and (p['memmap_on_memory'] is not None or
                           p['parallel'] is not None or not p['online']):
         module.fail_json(msg='memmap_on_memory, parallel and online apply to mode only')
 
-    argv = build_argv(module)
-    rc, data, err = run_memplug(module, argv)
+    resolved = {}
+    if p['config']:
+        argv = build_argv(module, [])
+    else:
+        targets, resolved = resolve_identities(module, p['targets'])
+        argv = build_argv(module, targets)
+    plan = None if p['config'] else check_force(module, targets)
+    if plan is not None and module.check_mode:
+        rc, data, err = plan    # the plan is what check mode runs
+    else:
+        rc, data, err = run_memplug(module, argv)
     result = dict(changed=False, rc=rc, cmd=argv, stderr=err)
+    if resolved:
+        result['resolved'] = resolved
     if data is None:
         module.fail_json(msg=first_error_line(err) or 'memplug failed (exit %d)' % rc,
                          **result)
