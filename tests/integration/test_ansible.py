@@ -188,7 +188,7 @@ class Ansible(unittest.TestCase):
         self.assertEqual(d["after"]["dax0.0"]["planned_steps"],
                          ["online 15 blocks online_movable (descending)"])
         self.assertNotEqual(d["before"], d["after"])
-        # issue 20, item 6: the predicted end state, not only the mode
+        # the predicted end state, not only the mode
         self.assertEqual(d["after"]["dax0.0"]["online_memblocks"], 15)
         self.assertEqual(d["after"]["dax0.0"]["total_memblocks"], 15)
         self.assertEqual(d["after"]["dax0.0"]["zones"]["Movable"], 15)

@@ -710,7 +710,7 @@ class Exporter(unittest.TestCase):
                 self.assertIn(tok, emitted, "dashboard query names %s: %s" % (tok, e))
                 used.add(tok)
         self.assertIn("memplug_source_memmap_info", used)
-        # issue 20, item 6: bytes, drift, devices not providing memory
+        # bytes, drift, devices not providing memory
         for name in ("memplug_memory_bytes", "memplug_config_drift",
                      "memplug_source_providing_memory"):
             self.assertIn(name, used)
@@ -823,7 +823,7 @@ class LiveScrape(unittest.TestCase):
         online = {r["metric"]["source"]: int(r["value"][1]) for r in query(
             'sum by (source) (memplug_memory_blocks{state="online"})')}
         self.assertEqual(online, {s["source"]: s["online_memblocks"] for s in j["sources"]})
-        # issue 20, item 6: what an operator queries
+        # what an operator queries
         self.assertEqual(float(query("sum(memplug_memory_bytes)")[0]["value"][1]),
                          j["summary"]["total_bytes"])
         by_zone = {r["metric"]["zone"]: float(r["value"][1]) for r in query(

@@ -517,8 +517,8 @@ class Output(Case):
         self.assertEqual(err6, b"")
 
 
-# Names no kernel gives, carrying shell and terminal metacharacters (issue
-# 22): as directory names in a tree, each a copy of dax0.0.
+# Names no kernel gives, carrying shell and terminal metacharacters: as
+# directory names in a tree, each a copy of dax0.0.
 HOSTILE_NAMES = (
     "dax6.0$(touch${IFS}pwned)",
     "dax6.1`touch${IFS}pwned`",

@@ -13,7 +13,7 @@
 #   5. the namespace by its stable identity (uuid:, as ndctl list prints
 #      it): memplug resolves it to its dax device, the task is unchanged,
 #      and --check --diff with zone normal refuses without move_zone and
-#      predicts every block in Normal with it (issue 20).
+#      predicts every block in Normal with it.
 # profile: nvdimm-raw
 # guest: systemd
 # flavour: ansible
