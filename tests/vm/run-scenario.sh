@@ -416,10 +416,14 @@ have_memplug=0
 if [ "$guest" = systemd ]; then
 	install_memplug "$ov"
 	[ -x "$ov/usr/local/bin/memplug" ] || [ -x "$ov/usr/bin/memplug" ] && have_memplug=1
-	# where memplug reads memplug.conf: the installed example's directory
-	conf="$(cd "$ov" && find . -name memplug.conf -path '*etc/*' | head -n 1)"
-	conf="${conf#.}"
-	echo "MEMPLUG_SYSCONFDIR=${conf%/memplug.conf}" >>"$ov/memplug/env"
+	# where memplug reads memplug.conf: the build's sysconfdir (nothing is
+	# installed there: provisioning is opt-in)
+	etc="$(meson introspect --buildoptions "$build" | jq -r '
+		(map({(.name): .value}) | add) as $o |
+		if ($o.sysconfdir | startswith("/")) then $o.sysconfdir
+		else $o.prefix + "/" + $o.sysconfdir end')" ||
+		die "cannot read sysconfdir from $build"
+	echo "MEMPLUG_SYSCONFDIR=$etc" >>"$ov/memplug/env"
 	# what a package's postinst does: systemctl enable memplug-apply.service
 	mkdir -p "$ov/etc/systemd/system/multi-user.target.wants"
 	unit="$(cd "$ov" && find . -name memplug-apply.service -path '*systemd/system/*' | head -n 1)"
