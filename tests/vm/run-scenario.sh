@@ -90,6 +90,7 @@ hdr_timeout="$(header timeout)"
 guest="$(header guest)"
 boots="$(header boots)"
 flavour="$(header flavour)"
+install_how="$(header install)"
 [ -n "$profile" ] || die "scenario has no '# profile:' header"
 guest="${guest:-busybox}"
 boots="${boots:-1}"
@@ -100,6 +101,10 @@ esac
 case "$guest/${flavour:-base}" in
 */base | systemd/*) ;;
 *) die "'# flavour:' is for the systemd guest only" ;;
+esac
+case "$guest/${install_how:-meson}" in
+*/meson | systemd/deb) ;;
+*) die "'# install:' must be meson, or deb in the systemd guest, not '$install_how'" ;;
 esac
 case "$boots" in
 [1-9]) ;;
@@ -412,8 +417,39 @@ install -m 0644 "$scenario" "$ov/memplug/scenario.sh"
 	# random scenarios print it; MEMPLUG_SEED=N on the host replays one
 	echo "MEMPLUG_SEED=${MEMPLUG_SEED:-$(od -An -N3 -tu4 /dev/urandom | tr -d ' ')}"
 } >"$ov/memplug/env"
+# The systemd guest's harness: run-phase and the two units that run the
+# scenario's setup_boot and check_boot.
+harness_units() {
+	local sd="$HERE/systemd-guest" u
+	install -m 0755 "$sd/run-phase" "$ov/memplug/run-phase"
+	mkdir -p "$ov/etc/systemd/system/sysinit.target.wants" "$ov/etc/systemd/system/multi-user.target.wants"
+	for u in memplug-test-setup.service memplug-test.service; do
+		install -m 0644 "$sd/$u" "$ov/etc/systemd/system/$u"
+	done
+	ln -s ../memplug-test-setup.service "$ov/etc/systemd/system/sysinit.target.wants/"
+	ln -s ../memplug-test.service "$ov/etc/systemd/system/multi-user.target.wants/"
+}
 have_memplug=0
-if [ "$guest" = systemd ]; then
+if [ "$install_how" = deb ]; then
+	# The Debian packages, for the scenario to install with dpkg -i as an
+	# administrator (or autopkgtest) would, and debian/tests/ to run:
+	# $MEMPLUG_DEBS (a directory of .debs) or a fresh scripts/build-deb.sh.
+	debs="${MEMPLUG_DEBS:-}"
+	if [ -z "$debs" ]; then
+		debs="$work/debs"
+		note "building the Debian packages (scripts/build-deb.sh)"
+		DEB_BUILD_OPTIONS=nocheck "$HERE/../../scripts/build-deb.sh" "$debs" >/dev/null 2>"$work/build-deb.err" ||
+			die "scripts/build-deb.sh failed: $(tail -n 5 "$work/build-deb.err")"
+	fi
+	ls "$debs"/memplug_*.deb >/dev/null 2>&1 || die "no memplug_*.deb in $debs"
+	mkdir -p "$ov/memplug/debs"
+	cp "$debs"/*.deb "$ov/memplug/debs/"
+	cp -r "$HERE/../../debian/tests" "$ov/memplug/debian-tests"
+	have_memplug=1
+	echo "MEMPLUG_SYSCONFDIR=/etc" >>"$ov/memplug/env"
+	harness_units
+	append="$append systemd.show_status=error"
+elif [ "$guest" = systemd ]; then
 	install_memplug "$ov"
 	[ -x "$ov/usr/local/bin/memplug" ] || [ -x "$ov/usr/bin/memplug" ] && have_memplug=1
 	# where memplug reads memplug.conf: the build's sysconfdir (nothing is
@@ -428,14 +464,7 @@ if [ "$guest" = systemd ]; then
 	mkdir -p "$ov/etc/systemd/system/multi-user.target.wants"
 	unit="$(cd "$ov" && find . -name memplug-apply.service -path '*systemd/system/*' | head -n 1)"
 	[ -z "$unit" ] || ln -s "${unit#.}" "$ov/etc/systemd/system/multi-user.target.wants/memplug-apply.service"
-	sd="$HERE/systemd-guest"
-	install -m 0755 "$sd/run-phase" "$ov/memplug/run-phase"
-	mkdir -p "$ov/etc/systemd/system/sysinit.target.wants" "$ov/etc/systemd/system/multi-user.target.wants"
-	for u in memplug-test-setup.service memplug-test.service; do
-		install -m 0644 "$sd/$u" "$ov/etc/systemd/system/$u"
-	done
-	ln -s ../memplug-test-setup.service "$ov/etc/systemd/system/sysinit.target.wants/"
-	ln -s ../memplug-test.service "$ov/etc/systemd/system/multi-user.target.wants/"
+	harness_units
 	if [ "$flavour" = ansible ]; then
 		# the collection where ansible-core looks without configuration
 		coll="$ov/usr/share/ansible/collections/ansible_collections/memplug/memplug"
