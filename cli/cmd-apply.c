@@ -354,7 +354,8 @@ int cmd_apply(int argc, char **argv, struct cli_context *cli)
 	if (rc)
 		goto out;
 	if (!run.nr) {
-		if (!cfg.nr_targets)
+		/* udev runs --block per offline block: not one line each */
+		if (!cfg.nr_targets && !o.block)
 			text_line(stderr,
 				  "memplug: apply: no target configured in %s",
 				  cfg.path);

@@ -4,7 +4,7 @@
 memplug where a distribution expects it: the binary, the library, man pages
 (sections 1 and 5), the udev rule into udev's rules directory, the systemd
 units into systemd's unit directory, the example memplug.conf into
-sysconfdir, bash completion into bash-completion's completionsdir; and the
+datadir/memplug (nothing into sysconfdir: provisioning is opt-in), bash completion into bash-completion's completionsdir; and the
 paths inside the rule and units are the installed binary's, substituted at
 build time.  Needs $MESON_BUILD_ROOT; parts whose pkg-config file is missing
 (udev, systemd, bash-completion) must then also be missing from the install.
@@ -90,12 +90,20 @@ class Install(unittest.TestCase):
             self.assertInstalled(mandir, "man" + section, name + "." + section)
 
     def test_example_config(self):
-        p = self.assertInstalled(self.dir_of("sysconfdir"), "memplug.conf")
+        p = self.assertInstalled(self.dir_of("datadir"), "memplug",
+                                 "memplug.conf")
         with open(p) as f:
             text = f.read()
-        # all comments: installing it changes nothing
+        # all comments: copying it to /etc changes nothing either
         self.assertFalse([l for l in text.splitlines()
                           if l.strip() and not l.lstrip().startswith("#")])
+
+    def test_nothing_in_sysconfdir(self):
+        """the udev rule and the units start when memplug.conf or
+        memplug.conf.d exists: installing must create neither"""
+        etc = self.path(self.dir_of("sysconfdir"))
+        self.assertFalse(os.path.exists(os.path.join(etc, "memplug.conf")))
+        self.assertFalse(os.path.exists(os.path.join(etc, "memplug.conf.d")))
 
     def check_paths(self, p):
         with open(p) as f:
@@ -119,6 +127,14 @@ class Install(unittest.TestCase):
         text = self.check_paths(rule)
         self.assertIn('ENV{SYSTEMD_WANTS}+="memplug-apply@%k.service"', text)
         self.assertIn('TAG+="systemd"', text)
+        # opt-in: every rule after the guard, the guard tests the config
+        etc = self.dir_of("sysconfdir")
+        rules = [l for l in text.splitlines()
+                 if l.strip() and not l.startswith("#")]
+        self.assertEqual(rules[1:5], [
+            'TEST=="%s/memplug.conf", GOTO="memplug_configured"' % etc,
+            'TEST=="%s/memplug.conf.d", GOTO="memplug_configured"' % etc,
+            'GOTO="memplug_end"', 'LABEL="memplug_configured"'])
 
     def test_systemd_units(self):
         unitdir = pkgvar("systemd", "systemdsystemunitdir")
@@ -132,6 +148,12 @@ class Install(unittest.TestCase):
                                    if not l.startswith("#"))
             self.assertNotIn("udev-settle", directives)
             self.assertRegex(text, r"(?m)^ExecStart=/\S+/memplug apply")
+            # opt-in: skipped unless a config file exists
+            etc = self.dir_of("sysconfdir")
+            self.assertIn("\nConditionPathExists=|%s/memplug.conf\n" % etc,
+                          text)
+            self.assertIn("\nConditionDirectoryNotEmpty=|%s/memplug.conf.d\n"
+                          % etc, text)
         # the old contrib unit is gone
         self.assertFalse(os.path.exists(os.path.join(
             SRC, "contrib", "systemd", "memplug-online@.service")))

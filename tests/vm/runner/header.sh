@@ -20,6 +20,7 @@ read_header() {
 	guest="$(header guest)"
 	boots="$(header boots)"
 	flavour="$(header flavour)"
+	install_how="$(header install)"
 	[ -n "$profile" ] || die "scenario has no '# profile:' header"
 	guest="${guest:-busybox}"
 	boots="${boots:-1}"
@@ -30,6 +31,10 @@ read_header() {
 	case "$guest/${flavour:-base}" in
 	*/base | systemd/*) ;;
 	*) die "'# flavour:' is for the systemd guest only" ;;
+	esac
+	case "$guest/${install_how:-meson}" in
+	*/meson | systemd/deb) ;;
+	*) die "'# install:' must be meson, or deb in the systemd guest, not '$install_how'" ;;
 	esac
 	case "$boots" in
 	[1-9]) ;;

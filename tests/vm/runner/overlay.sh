@@ -22,20 +22,10 @@ install_memplug() {
 	return 0
 }
 
-# systemd_overlay OV: memplug installed, enabled as a package would, and
-# the harness units
-systemd_overlay() {
-	local ov="$1" conf unit u sd="$HERE/systemd-guest" coll
-	install_memplug "$ov"
-	[ -x "$ov/usr/local/bin/memplug" ] || [ -x "$ov/usr/bin/memplug" ] && have_memplug=1
-	# where memplug reads memplug.conf: the installed example's directory
-	conf="$(cd "$ov" && find . -name memplug.conf -path '*etc/*' | head -n 1)"
-	conf="${conf#.}"
-	echo "MEMPLUG_SYSCONFDIR=${conf%/memplug.conf}" >>"$ov/memplug/env"
-	# what a package's postinst does: systemctl enable memplug-apply.service
-	mkdir -p "$ov/etc/systemd/system/multi-user.target.wants"
-	unit="$(cd "$ov" && find . -name memplug-apply.service -path '*systemd/system/*' | head -n 1)"
-	[ -z "$unit" ] || ln -s "${unit#.}" "$ov/etc/systemd/system/multi-user.target.wants/memplug-apply.service"
+# harness_units OV: run-phase and the two units that run the scenario's
+# setup_boot and check_boot
+harness_units() {
+	local ov="$1" u sd="$HERE/systemd-guest"
 	install -m 0755 "$sd/run-phase" "$ov/memplug/run-phase"
 	mkdir -p "$ov/etc/systemd/system/sysinit.target.wants" "$ov/etc/systemd/system/multi-user.target.wants"
 	for u in memplug-test-setup.service memplug-test.service; do
@@ -43,6 +33,48 @@ systemd_overlay() {
 	done
 	ln -s ../memplug-test-setup.service "$ov/etc/systemd/system/sysinit.target.wants/"
 	ln -s ../memplug-test.service "$ov/etc/systemd/system/multi-user.target.wants/"
+}
+
+# deb_overlay OV: the Debian packages, for the scenario to install with
+# dpkg -i as an administrator (or autopkgtest) would, and debian/tests/ to
+# run: $MEMPLUG_DEBS (a directory of .debs) or a fresh scripts/build-deb.sh
+deb_overlay() {
+	local ov="$1" debs="${MEMPLUG_DEBS:-}"
+	if [ -z "$debs" ]; then
+		debs="$work/debs"
+		note "building the Debian packages (scripts/build-deb.sh)"
+		DEB_BUILD_OPTIONS=nocheck "$HERE/../../scripts/build-deb.sh" "$debs" >/dev/null 2>"$work/build-deb.err" ||
+			die "scripts/build-deb.sh failed: $(tail -n 5 "$work/build-deb.err")"
+	fi
+	ls "$debs"/memplug_*.deb >/dev/null 2>&1 || die "no memplug_*.deb in $debs"
+	mkdir -p "$ov/memplug/debs"
+	cp "$debs"/*.deb "$ov/memplug/debs/"
+	cp -r "$HERE/../../debian/tests" "$ov/memplug/debian-tests"
+	have_memplug=1
+	echo "MEMPLUG_SYSCONFDIR=/etc" >>"$ov/memplug/env"
+	harness_units "$ov"
+	append="$append systemd.show_status=error"
+}
+
+# systemd_overlay OV: memplug installed, enabled as a package would, and
+# the harness units
+systemd_overlay() {
+	local ov="$1" etc unit coll
+	install_memplug "$ov"
+	[ -x "$ov/usr/local/bin/memplug" ] || [ -x "$ov/usr/bin/memplug" ] && have_memplug=1
+	# where memplug reads memplug.conf: the build's sysconfdir (nothing is
+	# installed there: provisioning is opt-in)
+	etc="$(meson introspect --buildoptions "$build" | jq -r '
+		(map({(.name): .value}) | add) as $o |
+		if ($o.sysconfdir | startswith("/")) then $o.sysconfdir
+		else $o.prefix + "/" + $o.sysconfdir end')" ||
+		die "cannot read sysconfdir from $build"
+	echo "MEMPLUG_SYSCONFDIR=$etc" >>"$ov/memplug/env"
+	# what a package's postinst does: systemctl enable memplug-apply.service
+	mkdir -p "$ov/etc/systemd/system/multi-user.target.wants"
+	unit="$(cd "$ov" && find . -name memplug-apply.service -path '*systemd/system/*' | head -n 1)"
+	[ -z "$unit" ] || ln -s "${unit#.}" "$ov/etc/systemd/system/multi-user.target.wants/memplug-apply.service"
+	harness_units "$ov"
 	if [ "$flavour" = ansible ]; then
 		# the collection where ansible-core looks without configuration
 		coll="$ov/usr/share/ansible/collections/ansible_collections/memplug/memplug"
@@ -88,7 +120,9 @@ make_initrd() {
 		echo "MEMPLUG_SEED=${MEMPLUG_SEED:-$(od -An -N3 -tu4 /dev/urandom | tr -d ' ')}"
 	} >"$ov/memplug/env"
 	have_memplug=0
-	if [ "$guest" = systemd ]; then
+	if [ "$install_how" = deb ]; then
+		deb_overlay "$ov"
+	elif [ "$guest" = systemd ]; then
 		systemd_overlay "$ov"
 	elif [ -n "$build" ] && [ -x "$build/cli/memplug" ]; then
 		busybox_overlay "$ov"
