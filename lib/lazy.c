@@ -6,7 +6,9 @@
  * command (list, the completion's target list, the exporter every minute).
  * They are opened with dlopen() by their sonames the first time a change
  * needs one, and each function is looked up once into a struct of
- * pointers typed by the library's own header (lazy.h).
+ * pointers typed by the library's own header (lazy.h).  Each soname is
+ * also declared in an ELF .note.dlopen (elf-note.h), so that packaging
+ * sees the dependencies that DT_NEEDED no longer shows.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include "private.h"
 #include "lazy.h"
+#include "elf-note.h"
 
 /* one function to look up: its name and its field in the library's struct */
 struct lazy_sym {
@@ -63,23 +66,35 @@ struct lazy_lib {
 	char why[256]; /* why it could not be loaded */
 };
 
-#define LAZY_LIB(var, so, table, fields)                     \
-	static struct lazy_lib var = {                       \
-		.soname = so,                                \
-		.syms = table,                               \
-		.nr_syms = sizeof(table) / sizeof(table[0]), \
-		.fns = &fields,                              \
-		.size = sizeof(fields),                      \
-		.once = PTHREAD_ONCE_INIT,                   \
+/*
+ * LAZY_LIB - a library: the soname that dlopen() opens is the one its
+ * .note.dlopen declares, written once.
+ */
+#define LAZY_LIB(var, name, description, priority, so, table, fields) \
+	ELF_NOTE_DLOPEN(var##_note, name, description, priority, so); \
+	static struct lazy_lib var = {                                \
+		.soname = so,                                         \
+		.syms = table,                                        \
+		.nr_syms = sizeof(table) / sizeof(table[0]),          \
+		.fns = &fields,                                       \
+		.size = sizeof(fields),                               \
+		.once = PTHREAD_ONCE_INIT,                            \
 	}
 
 static struct lazy_daxctl daxctl_fns;
 static struct lazy_ndctl ndctl_fns;
 static struct lazy_kmod kmod_fns;
 
-LAZY_LIB(daxctl_lib, "libdaxctl.so.1", daxctl_syms, daxctl_fns);
-LAZY_LIB(ndctl_lib, "libndctl.so.6", ndctl_syms, ndctl_fns);
-LAZY_LIB(kmod_lib, "libkmod.so.2", kmod_syms, kmod_fns);
+LAZY_LIB(daxctl_lib, "daxctl",
+	 "Bind dax devices to kmem or device_dax on the live kernel",
+	 ELF_NOTE_DLOPEN_RECOMMENDED, "libdaxctl.so.1", daxctl_syms,
+	 daxctl_fns);
+LAZY_LIB(ndctl_lib, "ndctl",
+	 "Convert nvdimm namespaces to devdax on the live kernel",
+	 ELF_NOTE_DLOPEN_SUGGESTED, "libndctl.so.6", ndctl_syms, ndctl_fns);
+LAZY_LIB(kmod_lib, "kmod",
+	 "Load the kmem and device_dax modules before a dax bind",
+	 ELF_NOTE_DLOPEN_SUGGESTED, "libkmod.so.2", kmod_syms, kmod_fns);
 
 /* every function of @lib from @handle into its struct; false and why */
 static bool dlsym_many(struct lazy_lib *lib, void *handle)
