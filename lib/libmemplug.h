@@ -121,17 +121,23 @@ long long memplug_get_nr_memmap_boot_pages(struct memplug_ctx *ctx);
 
 /* ---- zones ---------------------------------------------------------------- */
 
+/*
+ * The values never change; a later release may add zones the kernel has
+ * (Highmem, Device) after MEMPLUG_ZONE_UNKNOWN, so there is no count: a
+ * caller that keeps something per zone bounds it by the zones it knows
+ * and treats any other value as MEMPLUG_ZONE_UNKNOWN.
+ */
 enum memplug_zone {
-	MEMPLUG_ZONE_DMA,
-	MEMPLUG_ZONE_DMA32,
-	MEMPLUG_ZONE_NORMAL,
-	MEMPLUG_ZONE_MOVABLE,
-	MEMPLUG_ZONE_NONE, /* an online block that spans zones or nodes */
-	MEMPLUG_ZONE_UNKNOWN, /* unreadable or unparsable valid_zones */
-	MEMPLUG_NR_ZONES,
+	MEMPLUG_ZONE_DMA = 0,
+	MEMPLUG_ZONE_DMA32 = 1,
+	MEMPLUG_ZONE_NORMAL = 2,
+	MEMPLUG_ZONE_MOVABLE = 3,
+	MEMPLUG_ZONE_NONE = 4, /* an online block that spans zones or nodes */
+	MEMPLUG_ZONE_UNKNOWN = 5, /* unreadable or unparsable valid_zones */
 };
 
-/* the kernel's spelling: "DMA", "DMA32", "Normal", "Movable", "none" */
+/* the kernel's spelling: "DMA", "DMA32", "Normal", "Movable", "none";
+ * "unknown" for MEMPLUG_ZONE_UNKNOWN and any value this version lacks */
 const char *memplug_zone_name(enum memplug_zone zone);
 /* case-insensitive; returns MEMPLUG_ZONE_UNKNOWN for anything else */
 enum memplug_zone memplug_zone_from_name(const char *name);
