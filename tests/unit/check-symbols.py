@@ -90,7 +90,8 @@ def main(argv):
     bad = 0
     built = built_symbols(library)
     listed, first = listed_symbols(symbols_file)
-    if not first or len(first) < 2 or not first[0].startswith("libmemplug.so."):
+    if not first or len(first) < 2 or \
+            not first[0].startswith("libmemplug.so."):
         print("FAIL: %s: no 'libmemplug.so.N package' line" % symbols_file)
         bad += 1
     lines = diff(symbols_file, listed, "exported by " + library, built)
