@@ -14,7 +14,7 @@ struct list_opts {
 	bool summary;
 	const char *device;
 	long node; /* -1: any */
-	enum memplug_zone zone; /* MEMPLUG_NR_ZONES: any */
+	enum memplug_zone zone; /* MEMPLUG_ZONE_UNKNOWN: any */
 	struct list_table_opts table;
 };
 
@@ -133,7 +133,7 @@ static bool block_matches(struct memplug_block *block,
 
 	if (o->node >= 0 && memplug_block_get_node(block) != o->node)
 		return false;
-	if (o->zone != MEMPLUG_NR_ZONES) {
+	if (o->zone != MEMPLUG_ZONE_UNKNOWN) {
 		if (memplug_block_get_state(block) == MEMPLUG_BLOCK_ONLINE) {
 			if (memplug_block_get_zone(block) != o->zone)
 				return false;
@@ -158,9 +158,9 @@ static bool source_matches(struct memplug_source *src,
 		return false;
 	if (o->device && !memplug_source_has_name(src, o->device))
 		return false;
-	if (o->node < 0 && o->zone == MEMPLUG_NR_ZONES)
+	if (o->node < 0 && o->zone == MEMPLUG_ZONE_UNKNOWN)
 		return true;
-	if (o->zone == MEMPLUG_NR_ZONES &&
+	if (o->zone == MEMPLUG_ZONE_UNKNOWN &&
 	    memplug_source_get_target_node(src) == o->node)
 		return true;
 	for (i = 0; i < n; i++)
@@ -266,7 +266,8 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 static struct json_object *summary_json(struct memplug_ctx *ctx,
 					const struct list_opts *o)
 {
-	unsigned long zones[MEMPLUG_NR_ZONES] = { 0 }, states[4] = { 0 };
+	unsigned long states[4] = { 0 };
+	struct zone_counts zones = { { 0 } };
 	struct json_object *sum = json_object_new_object();
 	uint64_t bs = memplug_get_block_size(ctx), memmap[3] = { 0 };
 	struct memplug_block *block;
@@ -282,7 +283,7 @@ static struct json_object *summary_json(struct memplug_ctx *ctx,
 		total++;
 		states[state]++;
 		if (state == MEMPLUG_BLOCK_ONLINE)
-			zones[memplug_block_get_zone(block)]++;
+			zone_counts_add(&zones, memplug_block_get_zone(block));
 		memplug_source_get_memmap(src, &m);
 		if (memplug_source_get_type(src) != MEMPLUG_SOURCE_BOOT)
 			memmap[m.location] += memplug_get_memmap_size(ctx, bs);
@@ -303,7 +304,7 @@ static struct json_object *summary_json(struct memplug_ctx *ctx,
 	json_object_object_add(sum, "online_bytes",
 			       json_size(states[MEMPLUG_BLOCK_ONLINE] * bs,
 					 o->human));
-	json_object_object_add(sum, "zones", json_zone_counts(zones));
+	json_object_object_add(sum, "zones", json_zone_counts(&zones));
 	json_object_object_add(sum, "hotplug_memmap_self_bytes",
 			       json_size(memmap[MEMPLUG_MEMMAP_SELF],
 					 o->human));
@@ -498,7 +499,7 @@ static struct json_object *block_rows_array(struct block_rows *rows)
 
 int cmd_list(int argc, char **argv, struct cli_context *cli)
 {
-	struct list_opts o = { .node = -1, .zone = MEMPLUG_NR_ZONES };
+	struct list_opts o = { .node = -1, .zone = MEMPLUG_ZONE_UNKNOWN };
 	struct memplug_ctx *ctx = cli->ctx;
 	struct json_object *root, *sources, *blocks, *warnings;
 	struct memplug_source *src;

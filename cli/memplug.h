@@ -80,8 +80,18 @@ int json_print_errno(void);
 typedef struct json_object *json_array_next_fn(void *data);
 struct json_object *json_array_stream(json_array_next_fn *next, void *data);
 
+/*
+ * Online blocks per zone, for a JSON "zones" object: its keys are the
+ * zones DMA to unknown, in enum order (the schema's).  A zone a later
+ * libmemplug adds counts as "unknown" until the schema names it.
+ */
+struct zone_counts {
+	unsigned long n[MEMPLUG_ZONE_UNKNOWN + 1];
+};
+void zone_counts_add(struct zone_counts *counts, enum memplug_zone zone);
+
 /* objects.c: one builder per library object */
-struct json_object *json_zone_counts(const unsigned long counts[]);
+struct json_object *json_zone_counts(const struct zone_counts *counts);
 /* "self", "node:N" or "unknown" */
 struct json_object *json_memmap_location(const struct memplug_memmap *m);
 struct json_object *json_source(struct memplug_source *src, bool human);

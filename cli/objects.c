@@ -9,14 +9,21 @@
 #include <string.h>
 #include "memplug.h"
 
-struct json_object *json_zone_counts(const unsigned long counts[])
+void zone_counts_add(struct zone_counts *counts, enum memplug_zone zone)
+{
+	if ((unsigned int)zone > MEMPLUG_ZONE_UNKNOWN)
+		zone = MEMPLUG_ZONE_UNKNOWN;
+	counts->n[zone]++;
+}
+
+struct json_object *json_zone_counts(const struct zone_counts *counts)
 {
 	struct json_object *obj = json_object_new_object();
 	int z;
 
-	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
+	for (z = MEMPLUG_ZONE_DMA; z <= MEMPLUG_ZONE_UNKNOWN; z++)
 		json_object_object_add(obj, memplug_zone_name(z),
-				       json_object_new_int64(counts[z]));
+				       json_object_new_int64(counts->n[z]));
 	return obj;
 }
 
@@ -165,14 +172,14 @@ struct json_object *json_source(struct memplug_source *src, bool human)
 	unsigned long range = memplug_source_get_nr_range_blocks(src);
 	struct json_object *warnings;
 	struct json_object *obj = json_object_new_object(), *states, *nodes;
-	unsigned long zones[MEMPLUG_NR_ZONES], i,
-		n = memplug_source_get_nr_blocks(src);
+	unsigned long i, n = memplug_source_get_nr_blocks(src);
+	struct zone_counts zones = { { 0 } };
 	bool dax = memplug_source_get_type(src) == MEMPLUG_SOURCE_DAX;
 	enum memplug_tristate knob = memplug_source_get_memmap_knob(src);
 	int target = memplug_source_get_target_node(src);
 	char seen[1024] = { 0 };
 	struct memplug_memmap m;
-	int z, s;
+	int s;
 
 	json_object_object_add(
 		obj, "source",
@@ -214,9 +221,13 @@ struct json_object *json_source(struct memplug_source *src, bool human)
 	json_object_object_add(obj, "online_memblocks",
 			       json_object_new_int64(memplug_source_count_state(
 				       src, MEMPLUG_BLOCK_ONLINE)));
-	for (z = 0; z < MEMPLUG_NR_ZONES; z++)
-		zones[z] = memplug_source_count_zone(src, z);
-	json_object_object_add(obj, "zones", json_zone_counts(zones));
+	for (i = 0; i < n; i++) {
+		struct memplug_block *b = memplug_source_get_block(src, i);
+
+		if (memplug_block_get_state(b) == MEMPLUG_BLOCK_ONLINE)
+			zone_counts_add(&zones, memplug_block_get_zone(b));
+	}
+	json_object_object_add(obj, "zones", json_zone_counts(&zones));
 	states = json_object_new_object();
 	for (s = MEMPLUG_BLOCK_ONLINE; s < MEMPLUG_BLOCK_UNKNOWN; s++)
 		json_object_object_add(

@@ -110,7 +110,8 @@ struct memplug_block **target_blocks(struct memplug_ctx *ctx,
 struct json_object *target_state(struct memplug_ctx *ctx,
 				 const struct target *t)
 {
-	unsigned long zones[MEMPLUG_NR_ZONES] = { 0 }, nr, i, online = 0;
+	struct zone_counts zones = { { 0 } };
+	unsigned long nr, i, online = 0;
 	struct memplug_source *src = target_source(ctx, t);
 	struct memplug_block **blocks = target_blocks(ctx, t, &nr);
 	struct json_object *obj = json_object_new_object();
@@ -120,7 +121,7 @@ struct json_object *target_state(struct memplug_ctx *ctx,
 		if (memplug_block_get_state(blocks[i]) != MEMPLUG_BLOCK_ONLINE)
 			continue;
 		online++;
-		zones[memplug_block_get_zone(blocks[i])]++;
+		zone_counts_add(&zones, memplug_block_get_zone(blocks[i]));
 	}
 	free(blocks);
 	json_object_object_add(
@@ -138,7 +139,7 @@ struct json_object *target_state(struct memplug_ctx *ctx,
 			       json_object_new_int64(online));
 	json_object_object_add(obj, "total_memblocks",
 			       json_object_new_int64(nr));
-	json_object_object_add(obj, "zones", json_zone_counts(zones));
+	json_object_object_add(obj, "zones", json_zone_counts(&zones));
 	if (src)
 		memplug_source_get_memmap(src, &m);
 	json_object_object_add(obj, "memmap_location",

@@ -42,7 +42,7 @@ bool vocab_zone(const char *s, enum memplug_zone *zone)
 
 	if (!strcasecmp(s, "kernel"))
 		z = MEMPLUG_ZONE_NORMAL;
-	if (z == MEMPLUG_ZONE_UNKNOWN || z >= MEMPLUG_NR_ZONES)
+	if (z == MEMPLUG_ZONE_UNKNOWN)
 		return false;
 	*zone = z;
 	return true;

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include "private.h"
 
-static const char *const zone_names[MEMPLUG_NR_ZONES] = {
+static const char *const zone_names[NR_ZONES] = {
 	[MEMPLUG_ZONE_DMA] = "DMA",	  [MEMPLUG_ZONE_DMA32] = "DMA32",
 	[MEMPLUG_ZONE_NORMAL] = "Normal", [MEMPLUG_ZONE_MOVABLE] = "Movable",
 	[MEMPLUG_ZONE_NONE] = "none",	  [MEMPLUG_ZONE_UNKNOWN] = "unknown",
@@ -19,7 +19,7 @@ static const char *const zone_names[MEMPLUG_NR_ZONES] = {
 
 MEMPLUG_EXPORT const char *memplug_zone_name(enum memplug_zone zone)
 {
-	return zone < MEMPLUG_NR_ZONES ? zone_names[zone] : "unknown";
+	return (unsigned int)zone < NR_ZONES ? zone_names[zone] : "unknown";
 }
 
 MEMPLUG_EXPORT enum memplug_zone memplug_zone_from_name(const char *name)
@@ -461,7 +461,8 @@ memplug_block_get_valid_zones(struct memplug_block *block)
 MEMPLUG_EXPORT bool memplug_block_can_online_to(struct memplug_block *block,
 						enum memplug_zone zone)
 {
-	if (block->state != MEMPLUG_BLOCK_OFFLINE || zone >= MEMPLUG_ZONE_NONE)
+	if (block->state != MEMPLUG_BLOCK_OFFLINE ||
+	    (unsigned int)zone >= MEMPLUG_ZONE_NONE)
 		return false;
 	block_zones(block);
 	return block->valid_zones && block->valid_zones->mask & (1u << zone);

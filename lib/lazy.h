@@ -14,7 +14,8 @@
 
 struct memplug_ctx;
 
-/* each library's functions, once: X(name) */
+/* each library's functions, once: X(name) makes both the struct's field
+ * and lazy.c's lookup of it */
 #define LAZY_DAXCTL(X)             \
 	X(daxctl_new)              \
 	X(daxctl_unref)            \
@@ -57,8 +58,8 @@ struct memplug_ctx;
 	X(kmod_module_probe_insert_module) \
 	X(kmod_module_unref)
 
-/* a struct of the functions, each with the prototype of the header */
-#define LAZY_FIELD(name) __typeof__(name) *name;
+/* a pointer typed as the header declares the function */
+#define LAZY_FIELD(name) __typeof__(&name) name;
 
 struct lazy_daxctl {
 	LAZY_DAXCTL(LAZY_FIELD)

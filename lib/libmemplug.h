@@ -21,16 +21,14 @@
  * each object reaches it with memplug_<object>_get_ctx().  Calls that
  * change one object take that object.
  *
- * ABI: every symbol is versioned by libmemplug.sym.  LIBMEMPLUG_1 is
- * frozen: nothing is removed from it and no signature in it changes.  A
- * later symbol goes into a new version node that inherits the last one,
- *
- *	LIBMEMPLUG_2 {
- *	global:
- *		memplug_new_call;
- *	} LIBMEMPLUG_1;
- *
- * and is documented here with the version it appeared in.
+ * ABI: every symbol is versioned by libmemplug.sym and listed in
+ * libmemplug.symbols.  Until the first release (0.1.0, soname 0) all of
+ * them are in one version node, LIBMEMPLUG_0, and may still change.  Once
+ * a release has shipped, its node is frozen: a later symbol goes into a
+ * new node named for the release that adds it and inheriting the last
+ * one; removing a symbol or changing a signature bumps the soname.  No
+ * public constant sizes a caller's array: an enum may gain values in a
+ * later release.
  */
 #ifndef _LIBMEMPLUG_H_
 #define _LIBMEMPLUG_H_
@@ -147,17 +145,23 @@ long long memplug_get_nr_memmap_boot_pages(struct memplug_ctx *ctx);
 
 /* ---- zones ---------------------------------------------------------------- */
 
+/*
+ * The values never change; a later release may add zones the kernel has
+ * (Highmem, Device) after MEMPLUG_ZONE_UNKNOWN, so there is no count: a
+ * caller that keeps something per zone bounds it by the zones it knows
+ * and treats any other value as MEMPLUG_ZONE_UNKNOWN.
+ */
 enum memplug_zone {
-	MEMPLUG_ZONE_DMA,
-	MEMPLUG_ZONE_DMA32,
-	MEMPLUG_ZONE_NORMAL,
-	MEMPLUG_ZONE_MOVABLE,
-	MEMPLUG_ZONE_NONE, /* an online block that spans zones or nodes */
-	MEMPLUG_ZONE_UNKNOWN, /* unreadable or unparsable valid_zones */
-	MEMPLUG_NR_ZONES,
+	MEMPLUG_ZONE_DMA = 0,
+	MEMPLUG_ZONE_DMA32 = 1,
+	MEMPLUG_ZONE_NORMAL = 2,
+	MEMPLUG_ZONE_MOVABLE = 3,
+	MEMPLUG_ZONE_NONE = 4, /* an online block that spans zones or nodes */
+	MEMPLUG_ZONE_UNKNOWN = 5, /* unreadable or unparsable valid_zones */
 };
 
-/* the kernel's spelling: "DMA", "DMA32", "Normal", "Movable", "none" */
+/* the kernel's spelling: "DMA", "DMA32", "Normal", "Movable", "none";
+ * "unknown" for MEMPLUG_ZONE_UNKNOWN and any value this version lacks */
 const char *memplug_zone_name(enum memplug_zone zone);
 /* case-insensitive; returns MEMPLUG_ZONE_UNKNOWN for anything else */
 enum memplug_zone memplug_zone_from_name(const char *name);
@@ -213,7 +217,7 @@ long long memplug_node_get_mem_total(struct memplug_node *node); /* -1 */
 long long memplug_node_read_mem_total(struct memplug_ctx *ctx, int id);
 unsigned long memplug_node_get_nr_blocks(struct memplug_node *node);
 unsigned long memplug_node_get_nr_online(struct memplug_node *node);
-/* nodeN/cpulist names a CPU (true when unreadable); LIBMEMPLUG_2 */
+/* nodeN/cpulist names a CPU (true when unreadable) */
 bool memplug_node_has_cpus(struct memplug_node *node);
 
 struct memplug_zone_pages {
@@ -314,12 +318,12 @@ enum memplug_tristate
 memplug_source_get_memmap_knob(struct memplug_source *source);
 const char *memplug_source_get_namespace(struct memplug_source *source);
 const char *memplug_source_get_region(struct memplug_source *source);
-/* a dax device's daxX.Y/state (LIBMEMPLUG_2) */
+/* a dax device's daxX.Y/state */
 enum memplug_dax_state
 memplug_source_get_dax_state(struct memplug_source *source);
 /*
  * The whole blocks a dax device's ranges span: what kmem adds when it
- * binds (LIBMEMPLUG_2).  Fewer present blocks than this on a system-ram
+ * binds.  Fewer present blocks than this on a system-ram
  * device means memory is missing (unplugged, or a partial bind).  0 for
  * other sources, or when the range is unreadable.
  */
@@ -359,7 +363,7 @@ int memplug_namespace_get_numa_node(struct memplug_namespace *ns);
 int memplug_namespace_get_target_node(struct memplug_namespace *ns);
 const char *memplug_namespace_get_dax(struct memplug_namespace *ns);
 /*
- * Since LIBMEMPLUG_2: the uuid in the namespace's label (NULL for a
+ * The uuid in the namespace's label (NULL for a
  * label-less namespace), and for a devdax namespace the uuid of its info
  * block, which ndctl list prints as "uuid" (NULL otherwise).  Both survive
  * reboots: memplug.conf names namespaces by either.
@@ -382,7 +386,7 @@ bool memplug_region_get_resource(struct memplug_region *region,
 bool memplug_region_is_committed(struct memplug_region *region);
 const char *memplug_region_get_dax(struct memplug_region *region);
 /*
- * Since LIBMEMPLUG_2: the memory devices behind a region, one per target
+ * The memory devices behind a region, one per target
  * (interleave way), and the serial number of the one at @index; false when
  * it cannot be read.
  */
@@ -454,7 +458,7 @@ struct memplug_batch {
 /*
  * The zone memplug onlined @block into during this boot (its record in
  * run/memplug), MEMPLUG_ZONE_UNKNOWN when memplug did not online it or the
- * record is gone (LIBMEMPLUG_2).  Reads the record; writes nothing.
+ * record is gone.  Reads the record; writes nothing.
  */
 enum memplug_zone memplug_block_get_onlined_zone(struct memplug_block *block);
 /*
@@ -492,9 +496,9 @@ int memplug_dax_enable_devdax(struct memplug_source *source);
 /* unbind from its driver: refuses (-EBUSY) while any block is online */
 int memplug_dax_disable(struct memplug_source *source);
 /*
- * memplug_dax_set_state - write daxX.Y/state (Linux 7.3, kmem bound;
- * LIBMEMPLUG_2): UNPLUGGED offlines and removes all the device's memory,
- * keeping kmem bound; ONLINE, ONLINE_KERNEL or ONLINE_MOVABLE hot-adds and
+ * memplug_dax_set_state - write daxX.Y/state (Linux 7.3, kmem bound):
+ * UNPLUGGED offlines and removes all the device's memory, keeping kmem
+ * bound; ONLINE, ONLINE_KERNEL or ONLINE_MOVABLE hot-adds and
  * onlines the whole device in one kernel operation (only from UNPLUGGED).
  * -EOPNOTSUPP when the kernel has no such file; the write's errno else.
  */
@@ -503,7 +507,7 @@ int memplug_dax_set_state(struct memplug_source *source,
 /*
  * Whether memplug unplugged the device this boot (memplug_dax_set_state
  * with UNPLUGGED, no bind or online write since): its record in
- * run/memplug, read, never written (LIBMEMPLUG_2).
+ * run/memplug, read, never written.
  */
 bool memplug_dax_unplugged_by_memplug(struct memplug_source *source);
 /*

@@ -249,7 +249,7 @@ MEMPLUG_EXPORT bool
 memplug_node_get_zone_pages(struct memplug_node *node, enum memplug_zone zone,
 			    struct memplug_zone_pages *pages)
 {
-	if (zone >= MEMPLUG_ZONE_NONE || !node->has_zone[zone])
+	if ((unsigned int)zone >= MEMPLUG_ZONE_NONE || !node->has_zone[zone])
 		return false;
 	*pages = node->zones[zone];
 	return true;

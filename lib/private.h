@@ -20,6 +20,11 @@
 /* sizeof(struct page) on 64-bit kernels: the memmap costs this per page */
 #define STRUCT_PAGE_BYTES 64
 
+/* the zones of enum memplug_zone, a bound the library keeps to itself
+ * (libmemplug.h publishes no count): a zone added to the enum, after
+ * MEMPLUG_ZONE_UNKNOWN, raises it */
+#define NR_ZONES (MEMPLUG_ZONE_UNKNOWN + 1)
+
 /* removable is read on first use: lsmem shows it, nothing else needs it */
 #define REMOVABLE_UNREAD (-2)
 
@@ -54,8 +59,8 @@ struct memplug_node {
 	unsigned long nr_blocks;
 	unsigned long nr_online;
 	enum memplug_tristate has_cpus; /* read on first ask */
-	bool has_zone[MEMPLUG_NR_ZONES];
-	struct memplug_zone_pages zones[MEMPLUG_NR_ZONES];
+	bool has_zone[NR_ZONES];
+	struct memplug_zone_pages zones[NR_ZONES];
 };
 
 struct memplug_source {

@@ -32,7 +32,7 @@ PKGS=(
 	yamllint python3-yaml
 	python3-prometheus-client prometheus prometheus-node-exporter
 	libsmartcols-dev asciidoctor bash-completion python3-jsonschema man-db git
-	time valgrind zstd
+	time valgrind zstd abigail-tools
 	dpkg-dev debhelper lintian
 	clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
