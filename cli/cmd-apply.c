@@ -288,6 +288,15 @@ static int lock_and_match(struct cli_context *cli, const struct config *cfg,
 	int rc;
 
 	if (o->block) {
+		unsigned long id;
+
+		/* udev runs this for every block added: only an offline
+		 * block can be ours, and its state is one file to read where
+		 * a scan reads every block's */
+		if (block_id(o->block, &id) ||
+		    memplug_block_read_state(cli->ctx, id) !=
+			    MEMPLUG_BLOCK_OFFLINE)
+			return EXIT_OK;
 		if (memplug_scan(cli->ctx))
 			return cli_error(EXIT_ERROR, "%s",
 					 memplug_get_error(cli->ctx));

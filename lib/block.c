@@ -386,6 +386,16 @@ void free_blocks(struct memplug_ctx *ctx)
 	ctx->blocks.nr = 0;
 }
 
+MEMPLUG_EXPORT enum memplug_block_state
+memplug_block_read_state(struct memplug_ctx *ctx, unsigned long id)
+{
+	char *text = read_textf(ctx, SYSFS_MEMORY "/memory%lu/state", id);
+	enum memplug_block_state state = block_state_parse(text);
+
+	free(text);
+	return state;
+}
+
 MEMPLUG_EXPORT struct memplug_block *
 memplug_block_get_first(struct memplug_ctx *ctx)
 {

@@ -190,6 +190,13 @@ unsigned long memplug_block_get_id(struct memplug_block *block);
 uint64_t memplug_block_get_start(struct memplug_block *block);
 uint64_t memplug_block_get_size(struct memplug_block *block);
 enum memplug_block_state memplug_block_get_state(struct memplug_block *block);
+/*
+ * The state of block memory@id read now, without a scan (one file): for a
+ * caller that acts on one block among thousands, e.g. per udev event.
+ * MEMPLUG_BLOCK_UNKNOWN when there is no such block or it is unreadable.
+ */
+enum memplug_block_state memplug_block_read_state(struct memplug_ctx *ctx,
+						  unsigned long id);
 int memplug_block_get_node(struct memplug_block *block); /* -1: unknown */
 /* online: the zone it is in; offline: the zone a plain online would pick */
 enum memplug_zone memplug_block_get_zone(struct memplug_block *block);

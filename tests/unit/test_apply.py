@@ -319,6 +319,22 @@ class Apply(unittest.TestCase):
         rc, out, err = self.run_mp(root, "apply", "--block=dax0.0")
         self.assertEqual(rc, 2)
 
+    def test_block_online_is_answered_without_a_scan(self):
+        # udev runs apply --block for every block: an online one is
+        # answered from its own state file.  A FIFO in another block's
+        # valid_zones would fail any scan (exit 1 naming it): the online
+        # block's run does not meet it, the offline block's run does.
+        root = offline_dax_vm().write(os.path.join(self.tmp, "off"))
+        zones = os.path.join(root, "sys/devices/system/memory/memory5/valid_zones")
+        os.unlink(zones)
+        os.mkfifo(zones)
+        c = self.conf("[namespace a]\nuuid = %s\n" % st.NS_UUID)
+        rc, out, err = self.run_mp(root, "apply", "--config=" + c, "--block=memory3")
+        self.assertEqual((rc, out["targets"], err), (0, [], ""))
+        rc, out, err = self.run_mp(root, "apply", "--config=" + c, "--block=memory33")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("memory5/valid_zones", err)
+
     # ---- memplug config
     def test_config_show_and_check(self):
         c = self.conf("[defaults]\nzone = normal\n[namespace a]\nuuid = %s\n" % st.NS_UUID)
