@@ -119,7 +119,7 @@ class Package(unittest.TestCase):
         ctl = subprocess.check_output(["dpkg-deb", "-I",
                                        self.debs["libmemplug0"], "symbols"],
                                       universal_newlines=True)
-        self.assertIn("memplug_scan@LIBMEMPLUG_1", ctl)
+        self.assertIn("memplug_scan@LIBMEMPLUG_0", ctl)
 
     def test_integrations(self):
         self.assertEqual(self.files("memplug-prometheus"), {
