@@ -56,18 +56,26 @@ void memplug_log(struct memplug_ctx *ctx, int priority, const char *file,
 	errno = saved;
 }
 
-int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
+/* the error line: @format, then ": strerror(@errnum)" unless 0 */
+static void error_line(struct memplug_ctx *ctx, int errnum, const char *format,
+		       va_list args)
 {
-	va_list args;
-	int len;
+	int len =
+		vsnprintf(ctx->log.error, sizeof(ctx->log.error), format, args);
 
-	va_start(args, format);
-	len = vsnprintf(ctx->log.error, sizeof(ctx->log.error), format, args);
-	va_end(args);
 	if (errnum && len >= 0 && (size_t)len < sizeof(ctx->log.error))
 		snprintf(ctx->log.error + len, sizeof(ctx->log.error) - len,
 			 ": %s", strerror(errnum));
 	dbg(ctx, "%s\n", ctx->log.error);
+}
+
+int set_error(struct memplug_ctx *ctx, int errnum, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	error_line(ctx, errnum, format, args);
+	va_end(args);
 	return -(errnum ? errnum : EINVAL);
 }
 
@@ -79,17 +87,12 @@ void clear_error(struct memplug_ctx *ctx)
 int fail(struct memplug_ctx *ctx, int rc, const char *format, ...)
 {
 	va_list args;
-	int len;
 
 	if (!rc || ctx->log.error[0])
 		return rc;
 	va_start(args, format);
-	len = vsnprintf(ctx->log.error, sizeof(ctx->log.error), format, args);
+	error_line(ctx, rc < 0 ? -rc : rc, format, args);
 	va_end(args);
-	if (len >= 0 && (size_t)len < sizeof(ctx->log.error))
-		snprintf(ctx->log.error + len, sizeof(ctx->log.error) - len,
-			 ": %s", strerror(rc < 0 ? -rc : rc));
-	dbg(ctx, "%s\n", ctx->log.error);
 	return rc;
 }
 
