@@ -23,6 +23,7 @@ struct apply_opts {
 	const char *config;
 	const char *device;
 	const char *block;
+	unsigned long block_nr; /* N of --block=memoryN, once checked */
 };
 
 enum {
@@ -170,17 +171,13 @@ static int block_id(const char *name, unsigned long *id)
 	return EXIT_OK;
 }
 
-/* the dax device whose offline block --block names, NULL if none */
+/* the dax device whose offline block memory@id is, NULL if none */
 static struct memplug_source *block_source(struct memplug_ctx *ctx,
-					   const char *name)
+					   unsigned long id)
 {
 	struct memplug_source *src = NULL;
-	struct memplug_block *block;
-	unsigned long id;
+	struct memplug_block *block = memplug_block_get_by_id(ctx, id);
 
-	if (block_id(name, &id))
-		return NULL;
-	block = memplug_block_get_by_id(ctx, id);
 	/* only an offline block of a dax device is ours to online */
 	if (block && memplug_block_get_state(block) == MEMPLUG_BLOCK_OFFLINE)
 		src = memplug_block_get_source(block);
@@ -199,7 +196,7 @@ static int restrict_matches(struct memplug_ctx *ctx, struct apply_run *run,
 	if (o->device)
 		src = memplug_source_get_by_name(ctx, o->device);
 	else
-		src = block_source(ctx, o->block);
+		src = block_source(ctx, o->block_nr);
 	for (i = 0; i < run->nr; i++) {
 		struct conf_match *m = &run->matches[i];
 		bool keep = src ? m->source == src :
@@ -288,19 +285,16 @@ static int lock_and_match(struct cli_context *cli, const struct config *cfg,
 	int rc;
 
 	if (o->block) {
-		unsigned long id;
-
 		/* udev runs this for every block added: only an offline
 		 * block can be ours, and its state is one file to read where
 		 * a scan reads every block's */
-		if (block_id(o->block, &id) ||
-		    memplug_block_read_state(cli->ctx, id) !=
-			    MEMPLUG_BLOCK_OFFLINE)
+		if (memplug_block_read_state(cli->ctx, o->block_nr) !=
+		    MEMPLUG_BLOCK_OFFLINE)
 			return EXIT_OK;
 		if (memplug_scan(cli->ctx))
 			return cli_error(EXIT_ERROR, "%s",
 					 memplug_get_error(cli->ctx));
-		if (!block_source(cli->ctx, o->block))
+		if (!block_source(cli->ctx, o->block_nr))
 			return EXIT_OK;
 	}
 	if (!o->action.dry_run &&
@@ -337,7 +331,6 @@ int cmd_apply(int argc, char **argv, struct cli_context *cli)
 	struct apply_run run = { 0 };
 	struct config cfg;
 	char **names = NULL;
-	unsigned long id;
 	unsigned int i;
 	bool done;
 	int first, rc;
@@ -353,7 +346,7 @@ int cmd_apply(int argc, char **argv, struct cli_context *cli)
 	if (o.device && o.block)
 		return cli_usage_error(
 			"apply", "--device and --block exclude each other");
-	if (o.block && block_id(o.block, &id))
+	if (o.block && block_id(o.block, &o.block_nr))
 		return EXIT_USAGE;
 	rc = config_load(&cfg, o.config, MEMPLUG_SYSCONFDIR);
 	if (rc)
