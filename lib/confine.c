@@ -107,9 +107,11 @@ static int open_checked(struct memplug_ctx *ctx, int dirfd, const char *rel,
 	return fd;
 }
 
+/* openat2() came with 5.6: before it, every open is checked by hand */
+static bool no_openat2;
+
 int root_openat(struct memplug_ctx *ctx, int dirfd, const char *path, int flags)
 {
-	static bool no_openat2;
 	struct open_how how = {
 		.flags = (unsigned int)(flags | O_CLOEXEC),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
@@ -257,10 +259,17 @@ static int open_sysfs_attr(struct memplug_ctx *ctx, int dirfd, const char *path)
 			   RESOLVE_NO_SYMLINKS,
 	};
 
-	if (!ctx->fs.close_batch.on || dirfd < 0 ||
+	int fd;
+
+	if (no_openat2 || !ctx->fs.close_batch.on || dirfd < 0 ||
 	    dirfd != ctx->fs.close_batch.sysfs_dirfd)
 		return -2;
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		no_openat2 = true;
+		return -2;
+	}
+	return fd;
 }
 
 int root_open_read(struct memplug_ctx *ctx, int dirfd, const char *path)
