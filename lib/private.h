@@ -335,7 +335,6 @@ int parse_u64(const char *text, int base, uint64_t *val);
 /* run_read() returns at most RUN_FILE_MAX - 1 bytes of a file */
 #define RUN_FILE_MAX 4096
 int run_dir_open(struct memplug_ctx *ctx, bool create);
-bool run_dir_exists(struct memplug_ctx *ctx);
 char *run_read(struct memplug_ctx *ctx, const char *name);
 int run_write(struct memplug_ctx *ctx, const char *name, const char *text,
 	      mode_t mode, bool durable);

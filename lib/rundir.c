@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1
 /*
  * What memplug keeps in <root>/run/memplug: the lock, the journal of
- * auto_online_blocks and the kallsyms answer.  Every component is opened
+ * auto_online_blocks and the records of what it onlined and unplugged.  Every component is opened
  * without following symlinks and every file is created with a fixed mode,
  * whatever the caller's umask.
  */
@@ -45,16 +45,6 @@ int run_dir_open(struct memplug_ctx *ctx, bool create)
 	fd = subdir(run, "memplug", create);
 	close(run);
 	return fd;
-}
-
-bool run_dir_exists(struct memplug_ctx *ctx)
-{
-	int fd = run_dir_open(ctx, false);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
 }
 
 char *run_read(struct memplug_ctx *ctx, const char *name)
