@@ -134,7 +134,7 @@ static bool any_online(struct memplug_source *src)
 	unsigned long i;
 
 	for (i = 0; i < src->nr_blocks; i++) {
-		memplug_block_refresh(src->blocks[i]); /* clears the error */
+		block_refresh(src->blocks[i]); /* sets no error */
 		if (src->blocks[i]->state != MEMPLUG_BLOCK_OFFLINE)
 			return true;
 	}

@@ -49,7 +49,7 @@ static int write_state(struct memplug_block *block, const char *state)
 	return rc;
 }
 
-static int block_refresh(struct memplug_block *block)
+int block_refresh(struct memplug_block *block)
 {
 	struct memplug_ctx *ctx = block->ctx;
 	char *path = root_path(ctx, SYSFS_MEMORY);

@@ -422,4 +422,9 @@ void add_range_blocks(struct memplug_source *src, uint64_t start, uint64_t end);
 /* ---- memmap.c ----------------------------------------------------------- */
 void compute_memmap(struct memplug_ctx *ctx);
 
+/* ---- hotplug.c ---------------------------------------------------------- */
+/* read @block again; 0 or a negative errno, and no error line: for a
+ * caller that tolerates the failure (memplug_block_refresh() sets one) */
+int block_refresh(struct memplug_block *block);
+
 #endif /* _MEMPLUG_PRIVATE_H_ */
