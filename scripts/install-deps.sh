@@ -34,6 +34,7 @@ PKGS=(
 	libsmartcols-dev asciidoctor bash-completion python3-jsonschema man-db git
 	time valgrind zstd abigail-tools
 	dpkg-dev debhelper lintian
+	flex bison bc libelf-dev libssl-dev ccache xz-utils
 	clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memplug-backports.list

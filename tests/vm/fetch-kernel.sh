@@ -78,23 +78,9 @@ mirror="$("$HERE/../../scripts/apt-mirror.sh" bookworm)" || {
 	exit 1
 }
 apt_dir="$cache/apt-$series"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" \
-	"$apt_dir/sources.list.d" "$apt_dir/preferences.d" "$apt_dir/dl"
-echo "deb $mirror $suite main" >"$apt_dir/sources.list"
-: >"$apt_dir/status"
-
-apt_opts=(
-	-o "Dir::Etc::sourcelist=$apt_dir/sources.list"
-	-o "Dir::Etc::sourceparts=$apt_dir/sources.list.d"
-	-o "Dir::Etc::preferencesparts=$apt_dir/preferences.d"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::State::status=$apt_dir/status"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "APT::Get::List-Cleanup=0"
-	-o "Debug::NoLocking=1"
-	-o "APT::Sandbox::User=root"
-	-q
-)
+# shellcheck source=private-apt.sh
+. "$HERE/private-apt.sh"
+private_apt "$apt_dir" "$mirror" "$suite"
 
 echo "$me: updating private package lists ($mirror $suite)" >&2
 if ! apt-get "${apt_opts[@]}" update >&2; then
