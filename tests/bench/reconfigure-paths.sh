@@ -51,9 +51,9 @@ metric memmap_paths_measured $MOM bool
 n_movable() { echo $(($(grep -lx Movable $SYS_MEM/memory*/valid_zones | wc -l))); }
 check_ram() {
 	assert_eq "$(dax_driver "$dev")" kmem "$1: kmem"
-	assert_ge "$(n_online)" $((BOOT_ONLINE + 500)) "$1: blocks online"
+	assert_ge "$(n_online)" $((BOOT_ONLINE + DEV_BLOCKS)) "$1: blocks online"
 	assert_eq "$(($(grep -lx offline $SYS_MEM/memory*/state | wc -l)))" 0 "$1: blocks left offline"
-	assert_ge "$(n_movable)" 500 "$1: blocks in Movable"
+	assert_ge "$(n_movable)" "$DEV_BLOCKS" "$1: blocks in Movable"
 }
 back_to_devdax() {
 	memplug offline "$dev" >$OUT 2>$ERR || fail "offline before devdax: $(cat $ERR)"
@@ -96,12 +96,14 @@ path_memplug() {
 	# shellcheck disable=SC2086 # $nomom is empty or one option
 	timed reconf_memplug_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force $nomom
 	memplug_phases memplug "$1"
+	settle settle_memplug_r$1
 	check_ram "memplug"
 	memory_after memplug "$1"
 	back_to_devdax
 }
 path_daxctl() {
 	timed reconf_daxctl_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram "$dev"
+	settle settle_daxctl_r$1
 	check_ram "daxctl"
 	back_to_devdax
 }
@@ -109,6 +111,7 @@ path_split() {
 	timed phase_split_bind_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram --no-online "$dev"
 	assert_eq "$(n_online)" "$BOOT_ONLINE" "split: bind onlined nothing"
 	timed phase_split_online_r$1 /usr/bin/daxctl online-memory "$dev"
+	settle settle_split_r$1
 	check_ram "split"
 	back_to_devdax
 }
@@ -116,12 +119,14 @@ path_kauto() {
 	echo online_movable >$AUTO || fail "auto_online_blocks=online_movable"
 	timed reconf_kauto_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram --force "$dev"
 	echo offline >$AUTO || fail "auto_online_blocks=offline"
+	settle settle_kauto_r$1
 	check_ram "kernel auto-online"
 	back_to_devdax
 }
 path_memplugmom() {
 	timed reconf_memplugmom_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force --memmap-on-memory
 	memplug_phases memplugmom "$1"
+	settle settle_memplugmom_r$1
 	check_ram "memplug --memmap-on-memory"
 	memory_after memplugmom "$1"
 	back_to_devdax
@@ -132,6 +137,12 @@ PATHS="memplug daxctl split kauto"
 # warm-up, untimed: the first kmem bind of a boot pays for first touches
 step "warm-up bind"
 /usr/bin/daxctl reconfigure-device --mode=system-ram "$dev" >$OUT 2>$ERR || fail "warm-up: $(cat $ERR)"
+settle settle_warmup
+# the device's whole blocks: what every path must leave online
+DEV_BLOCKS=$(($(n_online) - BOOT_ONLINE))
+assert_ge "$DEV_BLOCKS" 100 "warm-up: blocks of $dev online"
+metric dev_blocks "$DEV_BLOCKS" blocks
+log "kernel command line: $(cat /proc/cmdline)"
 back_to_devdax
 # each round starts one path later, so no path always runs first
 r=1

@@ -6,9 +6,14 @@
 # along each path (memplug, daxctl, the kernel's auto-online, memplug with
 # --memmap-on-memory) and the memory each leaves to the kernel.
 #
-#   run-reconf-bench.sh [--build DIR] [--kernel 6.1|6.12|7.3]... [--rounds N]
+#   run-reconf-bench.sh [--build DIR] [--kernel K]... [--rounds N]
+#                       [--append PARAMS] [--profile P] [--smp N]
 #                       [--keep-log DIR] [--metrics FILE]
 #
+# K: 6.1, 6.12, 7.3 or the test bed's own 7.3-patched, 7.3-fix,
+# 7.3-parallel (tests/kernel).  --append adds kernel parameters (e.g.
+# parallel_hotplug_ratio=2), --profile replaces the 64 GiB "large" machine
+# (e.g. medium: 16 GiB, huge: 256 GiB), --smp gives the guest N vCPUs.
 # --build defaults to ./build; --kernel may be given several times (default
 # 6.1 6.12 7.3), one guest at a time (run it under flock /work/coord/vm.lock
 # on a shared machine). --rounds overrides ROUNDS (3). --keep-log DIR keeps
@@ -22,9 +27,17 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BENCH=run-reconf-bench
 BENCH_KERNELS="6.1 6.12 7.3"
 rounds=""
+append=""
+profile=""
+smp=""
 bench_option() {
-	[ "$1" = --rounds ] || return 1
-	rounds="$2"
+	case "$1" in
+	--rounds) rounds="$2" ;;
+	--append) append="$2" ;;
+	--profile) profile="$2" ;;
+	--smp) smp="$2" ;;
+	*) return 1 ;;
+	esac
 }
 # shellcheck source=tests/bench/vm-bench.sh
 . "$HERE/vm-bench.sh"
@@ -35,16 +48,24 @@ case "$rounds" in
 esac
 
 scenario="$bench_tmp/reconfigure-paths.sh"
-sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" "$HERE/reconfigure-paths.sh" >"$scenario"
+case "$append$profile$smp" in
+*[!a-zA-Z0-9_.=,\ -]*) echo "run-reconf-bench: --append/--profile/--smp: unexpected characters" >&2; exit 2 ;;
+esac
+sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" \
+	-e "${append:+s/^\(# append:.*\)/\1 $append/}" \
+	-e "${profile:+s/^# profile:.*/# profile: $profile/}" \
+	-e "${smp:+s/^\(# timeout:.*\)/\1\n# qemu: -smp $smp/}" \
+	"$HERE/reconfigure-paths.sh" >"$scenario"
 
 for k in "${kernels[@]}"; do
 	bench_run "$k" "$scenario"
 	load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-	PYTHONPATH="$HERE" python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" <<'EOF'
+	PYTHONPATH="$HERE" python3 - "$k" "$bench_tmp/metrics-$k" "$load_after" \
+		"$append${profile:+ profile=$profile}${smp:+ smp=$smp}" <<'EOF'
 import sys
 import metrics
 
-kernel, path, load = sys.argv[1], sys.argv[2], sys.argv[3]
+kernel, path, load, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].strip()
 runs, other = metrics.rounds(path)
 # memplug's phases other than online (the kmem bind, mostly): total - online
 for p in ("memplug", "memplugmom"):
@@ -60,8 +81,10 @@ def row(key, label):
 
 n = max((len(v) for v in runs.values()), default=0)
 print()
-print("kernel %s, 64 GiB dax0.0 (503 blocks of 128 MiB) -> system-ram Movable, "
-      "medians of %d alternating rounds (ms); load average at the end: %s" % (kernel, n, load))
+blocks = other.get("dev_blocks", ("?",))[0]
+print("kernel %s%s, dax0.0 (%s blocks of 128 MiB) -> system-ram Movable, "
+      "medians of %d alternating rounds (ms); load average at the end: %s"
+      % (kernel, (" + " + extra) if extra else "", blocks, n, load))
 print()
 print("| path | median ms | runs ms |")
 print("|---|---:|---|")
@@ -74,6 +97,10 @@ row("phase_split_bind", "&nbsp;&nbsp;daxctl --no-online: kmem bind alone")
 row("phase_split_online", "&nbsp;&nbsp;daxctl online-memory after it")
 row("reconf_kauto", "kernel auto-online (online_movable) + daxctl --force: bind incl. online")
 row("reconf_memplugmom", "memplug reconfigure --memmap-on-memory")
+for k in sorted(k for k in med if k.startswith("settle_") and k != "settle_warmup"):
+    if med[k] > 0:
+        row(k, "&nbsp;&nbsp;after `%s` returned: until no block read offline"
+            % k[len("settle_"):])
 for k in sorted(k for k in med if k.startswith("phase_memplugmom_")):
     row(k, "&nbsp;&nbsp;memplug --memmap-on-memory phase `%s`%s" % (k[len("phase_memplugmom_"):],
                                                                 " (total - online)" if k.endswith("_bind") else ""))

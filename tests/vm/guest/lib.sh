@@ -66,6 +66,27 @@ timed() {
 	metric "$name" "$ms" ms
 }
 
+# settle NAME [TIMEOUT_S]: on a kernel with parallel deferred onlining a
+# block written "online" reads "offline" until the kernel's deferred phase
+# has run.  Wait until no memory block reads offline (default 120 s, then
+# fail) and emit metric NAME: the extra milliseconds, 0 when none was left.
+settle() {
+	local name="$1" t0 left limit
+	limit=$(($(now_ns) + ${2:-120} * 1000000000))
+	t0=$(now_ns)
+	left=$(($(grep -lx offline $SYS_MEM/memory*/state | wc -l)))
+	if [ "$left" -eq 0 ]; then
+		metric "$name" 0 ms
+		return 0
+	fi
+	while [ "$left" -gt 0 ]; do
+		[ "$(now_ns)" -lt "$limit" ] ||
+			fail "$name: $left blocks still offline after ${2:-120} s"
+		left=$(($(grep -lx offline $SYS_MEM/memory*/state | wc -l)))
+	done
+	metric "$name" "$(elapsed_ms "$t0")" ms
+}
+
 # ------------------------------------------------------------- assertions
 # assert_eq ACTUAL EXPECTED WHAT
 assert_eq() {

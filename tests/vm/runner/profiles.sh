@@ -34,7 +34,10 @@ set_profile() {
 			-object memory-backend-ram,id=dimm0mem,size=128M
 			-device pc-dimm,id=dimm0,memdev=dimm0mem)
 		;;
+	medium) nvdimm_machine 3G 24G 16G ;;
 	large) nvdimm_machine 3G 80G 64G ;;
+	# 256 GiB: its memmap (4 GiB) lives in the guest's RAM
+	huge) nvdimm_machine 7G 272G 256G ;;
 	large-labels) nvdimm_machine 3G 80G 68719607808 128K ;; # 64 GiB + 128 KiB of labels
 	cxl)
 		version_ge "$qemu_ver" 10 || skip "profile cxl needs QEMU >= 10 (have $qemu_ver; run scripts/install-deps.sh)"
