@@ -9,8 +9,9 @@
 # x86_64_defconfig + kernel/configs/kvm_guest.config + tests/kernel/
 # memplug.config, built with everything memplug drives built in.
 #
-# The result is cached by a key over the source package's version and
-# checksum, the patches, the config fragment and this script, in
+# The result is cached by a key over the source package's checksum, the
+# patches, the config fragment and BUILD_RECIPE below (bump it when the way
+# of building changes; comments here do not rebuild the kernel), in
 # $MEMPLUG_KERNEL_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/memplug-kernel:
 # outside the clone, so that one CI run on a machine reuses the previous
 # one's kernel; a fresh machine builds once (~15-25 min on 2 cores; ccache
@@ -27,6 +28,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 me=build-kernel
+BUILD_RECIPE="defconfig+kvm_guest+fragment; bzImage modules; v1"
 cache="${MEMPLUG_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/memplug-kernel}"
 jobs="$(nproc)"
 while [ $# -gt 0 ]; do
@@ -87,7 +89,8 @@ while IFS= read -r p; do patches+=("$p"); done < <(
 	find "$HERE/patches" -maxdepth 1 -name '*.patch' | sort)
 key="$( {
 	sha256sum "$deb" | cut -d' ' -f1
-	cat "${patches[@]}" "$HERE/memplug.config" "$0"
+	cat "${patches[@]}" "$HERE/memplug.config"
+	echo "$BUILD_RECIPE"
 } | sha256sum | cut -c1-16)"
 out="$cache/7.3-memplug-$key"
 find_release() {
@@ -158,7 +161,9 @@ rm -f "$out.tmp/lib/modules/$rel/build" "$out.tmp/lib/modules/$rel/source"
 echo "$me: built $rel in $(($(date +%s) - t0)) s" >&2
 rm -rf "$out"
 mv "$out.tmp" "$out"
-# Older keys' kernels are superseded: keep only this one.
+# Keep this kernel and the newest other one (a second clone or an older
+# branch may still use it); older ones go.
 find "$cache" -maxdepth 1 -name '7.3-memplug-*' ! -name "${out##*/}" \
-	-exec rm -rf {} +
+	-printf '%T@ %p\n' | sort -rn | tail -n +2 | cut -d' ' -f2- |
+	xargs -r rm -rf
 printf '%s\n%s\n' "$out" "$rel"
