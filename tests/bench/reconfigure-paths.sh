@@ -133,7 +133,8 @@ path_memplugmom() {
 }
 
 PATHS="memplug daxctl split kauto"
-[ "$MOM" = 1 ] && PATHS="$PATHS memplugmom"
+[ "$MOM" = 1 ] && [ "$PATHS" = "memplug daxctl split kauto" ] &&
+	PATHS="$PATHS memplugmom"
 # warm-up, untimed: the first kmem bind of a boot pays for first touches
 step "warm-up bind"
 /usr/bin/daxctl reconfigure-device --mode=system-ram "$dev" >$OUT 2>$ERR || fail "warm-up: $(cat $ERR)"

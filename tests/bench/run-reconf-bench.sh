@@ -8,12 +8,14 @@
 #
 #   run-reconf-bench.sh [--build DIR] [--kernel K]... [--rounds N]
 #                       [--append PARAMS] [--profile P] [--smp N]
+#                       [--paths "memplug kauto ..."]
 #                       [--keep-log DIR] [--metrics FILE]
 #
 # K: 6.1, 6.12, 7.3 or the test bed's own 7.3-patched, 7.3-fix,
 # 7.3-parallel (tests/kernel).  --append adds kernel parameters (e.g.
 # parallel_hotplug_ratio=2), --profile replaces the 64 GiB "large" machine
-# (e.g. medium: 16 GiB, huge: 256 GiB), --smp gives the guest N vCPUs.
+# (e.g. medium: 16 GiB, huge: 256 GiB), --smp gives the guest N vCPUs,
+# --paths times only these of memplug daxctl split kauto memplugmom.
 # --build defaults to ./build; --kernel may be given several times (default
 # 6.1 6.12 7.3), one guest at a time (run it under flock /work/coord/vm.lock
 # on a shared machine). --rounds overrides ROUNDS (3). --keep-log DIR keeps
@@ -30,12 +32,14 @@ rounds=""
 append=""
 profile=""
 smp=""
+paths=""
 bench_option() {
 	case "$1" in
 	--rounds) rounds="$2" ;;
 	--append) append="$2" ;;
 	--profile) profile="$2" ;;
 	--smp) smp="$2" ;;
+	--paths) paths="$2" ;;
 	*) return 1 ;;
 	esac
 }
@@ -48,13 +52,14 @@ case "$rounds" in
 esac
 
 scenario="$bench_tmp/reconfigure-paths.sh"
-case "$append$profile$smp" in
+case "$append$profile$smp$paths" in
 *[!a-zA-Z0-9_.=,\ -]*) echo "run-reconf-bench: --append/--profile/--smp: unexpected characters" >&2; exit 2 ;;
 esac
 sed -e "${rounds:+s/^ROUNDS=.*/ROUNDS=$rounds/}" \
 	-e "${append:+s/^\(# append:.*\)/\1 $append/}" \
 	-e "${profile:+s/^# profile:.*/# profile: $profile/}" \
 	-e "${smp:+s/^\(# timeout:.*\)/\1\n# qemu: -smp $smp/}" \
+	-e "${paths:+s/^PATHS=.*/PATHS=\"$paths\"/}" \
 	"$HERE/reconfigure-paths.sh" >"$scenario"
 
 for k in "${kernels[@]}"; do
