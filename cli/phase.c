@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "online-path.h"
 #include "signals.h"
 
 static void record_failed(struct report *r, struct memplug_batch *batch)
@@ -416,13 +417,20 @@ int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 		goto out;
 	}
 	if (online && memory_absent(src)) {
-		/* back through a kmem bind: blocks come offline, then ours */
-		rc = phase_plug(ctx, r, &t, o, false);
-		if (!rc && !o->dry_run)
+		/* the kernel's whole-device write where it is the cheaper
+		 * path (online_path_choose()), else back through a kmem
+		 * bind: blocks come offline, then ours */
+		bool whole = online_path_choose(ctx, -1).method ==
+				     ONLINE_KERNEL &&
+			     memplug_source_get_dax_state(src) ==
+				     MEMPLUG_DAX_STATE_UNPLUGGED;
+
+		rc = phase_plug(ctx, r, &t, o, whole);
+		if (!rc && !whole && !o->dry_run)
 			rc = report_applied(
 				ctx, r,
 				memplug_dax_enable_ram(target_source(ctx, &t)));
-		else if (!rc)
+		else if (!rc && !whole)
 			report_step(r, "bind %s to kmem, online its blocks %s",
 				    memplug_source_get_name(src),
 				    memplug_online_type_name(o->online_type));

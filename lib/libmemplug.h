@@ -138,6 +138,18 @@ const char *memplug_get_parallel_evidence(struct memplug_ctx *ctx);
  * Reads only.  Returns memplug_has_parallel_onlining() afterwards.
  */
 bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx);
+/*
+ * Linear onlining: the kernel has the zone-contiguity fix (onlining a
+ * block updates its zone's contiguity in O(1) instead of walking the
+ * zone span), so ascending onlining, the kernel's own order when it
+ * onlines a whole device, costs no more than descending.  The evidence
+ * says why: "module" (memory_hotplug.fast_contig reads Y or 1, a patched
+ * kernel's boot switch; N or 0 there means no fix, whatever the release)
+ * or "release" (Linux 7.4 or later, from the release the scan read);
+ * NULL without the fix.  Reads nothing beyond the scan.
+ */
+bool memplug_has_linear_onlining(struct memplug_ctx *ctx);
+const char *memplug_get_linear_evidence(struct memplug_ctx *ctx);
 bool memplug_has_memory_probe(struct memplug_ctx *ctx);
 /* /proc/vmstat counters, -1 when the kernel has none */
 long long memplug_get_nr_memmap_pages(struct memplug_ctx *ctx);
