@@ -204,9 +204,9 @@ static int batch_fail(struct memplug_batch *batch, struct memplug_block *block,
 static int batch_error(struct memplug_ctx *ctx, struct memplug_batch *batch,
 		       const char *what)
 {
+	clear_error(ctx); /* a write that failed before a retry is past */
 	if (!batch->nr_failed)
 		return 0;
-	clear_error(ctx);
 	if (!batch->error)
 		batch->error = -EIO;
 	return fail(ctx, batch->error,
@@ -295,6 +295,7 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 	struct memplug_block **todo;
 	unsigned long count, i, late;
 	uint64_t start = memplug_clock_ns();
+	bool parallel;
 
 	memset(batch, 0, sizeof(*batch));
 	clear_error(ctx);
@@ -305,18 +306,31 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 	info(ctx, "online %lu blocks %s, %s order\n", count,
 	     memplug_online_type_name(type), memplug_order_name(order));
 	/* once, before the writes: memplug_block_online() then knows */
-	if (count)
-		memplug_probe_parallel_onlining(ctx);
+	parallel = count && memplug_probe_parallel_onlining(ctx);
 	for (i = 0; i < count; i++) {
 		int rc = memplug_block_online(todo[i], type);
+		enum memplug_block_state state = todo[i]->state;
 
-		if (!rc && todo[i]->state == MEMPLUG_BLOCK_ONLINE)
-			todo[batch->done++] = todo[i];
-		else if (!rc && list_add(&batch->deferred, &batch->nr_deferred,
-					 todo[i]))
-			batch_fail(batch, todo[i], -ENOMEM);
-		else if (rc && todo[i]->state != MEMPLUG_BLOCK_ONLINE)
+		if (state == MEMPLUG_BLOCK_ONLINE) {
+			if (!rc) /* else someone else onlined it */
+				todo[batch->done++] = todo[i];
+			continue;
+		}
+		/*
+		 * Not online: deferred when the write was taken, and, with
+		 * parallel onlining, when it was refused with EINVAL while
+		 * the block reads offline: the device core counts a block
+		 * whose deferred phase is pending (an earlier write, e.g.
+		 * of a memplug killed while it waited) as online already.
+		 */
+		if (!rc || (parallel && rc == -EINVAL &&
+			    state == MEMPLUG_BLOCK_OFFLINE)) {
+			if (list_add(&batch->deferred, &batch->nr_deferred,
+				     todo[i]))
+				batch_fail(batch, todo[i], -ENOMEM);
+		} else {
 			batch_fail(batch, todo[i], rc);
+		}
 	}
 	late = wait_deferred(ctx, batch, todo, timeout_ms);
 	if (batch->done) {

@@ -479,9 +479,10 @@ struct memplug_batch {
 	int error; /* negative errno of the last failure */
 	uint64_t elapsed_ns;
 	/*
-	 * Online: the blocks the kernel deferred (the write succeeded, the
-	 * block did not read online yet).  Those that came online within
-	 * the bound count in done, the others are in failed (-ETIMEDOUT).
+	 * Online: the blocks the kernel deferred (the write was taken, or
+	 * refused as still pending, and the block did not read online
+	 * yet).  Those that came online within the bound count in done,
+	 * the others are in failed (-ETIMEDOUT).
 	 */
 	unsigned long nr_deferred;
 	struct memplug_block **deferred;
@@ -502,8 +503,11 @@ enum memplug_zone memplug_block_get_onlined_zone(struct memplug_block *block);
  * which reads /proc/kallsyms once when the command line asks for it and
  * nothing cheaper confirmed it) a block the kernel deferred is waited for,
  * its state polled (1 ms, doubling to 64 ms) for up to @timeout_ms after
- * the last write; one still not online then fails with -ETIMEDOUT.  Only
- * blocks that read online are recorded as memplug's (run/memplug).
+ * the last write; one still not online then fails with -ETIMEDOUT.  There
+ * a write refused with -EINVAL while the block reads offline is waited
+ * for too: the device core counts a block whose deferred phase is still
+ * pending (from an earlier write) as online.  Only blocks that read
+ * online are recorded as memplug's (run/memplug).
  */
 int memplug_online_blocks(struct memplug_ctx *ctx,
 			  struct memplug_block **blocks, unsigned long nr,
