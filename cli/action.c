@@ -166,6 +166,9 @@ int action_run(struct cli_context *cli, const char *cmd, int argc, char **argv,
 		json_object_object_add(r.obj, "steps", r.steps);
 		json_object_object_add(r.obj, "warnings", r.warnings);
 		json_object_object_add(r.obj, "failed_blocks", r.failed);
+		if (r.deferred)
+			json_object_object_add(r.obj, "deferred_blocks",
+					       r.deferred);
 		json_object_object_add(r.obj, "timings_ms", r.timings);
 		if (!json_object_object_get_ex(r.obj, "error", NULL))
 			json_object_object_add(r.obj, "error", NULL);

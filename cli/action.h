@@ -55,7 +55,8 @@ enum action_option {
 			  "print the plan, change nothing" },                 \
 	[OPT_FORCE] = { "force", 'f', NULL, "do what safety checks refuse" }, \
 	[OPT_TIMEOUT] = { "timeout", 't', "SECONDS",                          \
-			  "bound for offlining (default 120)" },              \
+			  "bound for offlining and for blocks the kernel "    \
+			  "defers (default 120)" },                           \
 	[OPT_WAIT] = { "wait", 'w', "SECONDS",                                \
 		       "wait for another memplug (default 30)" }
 
@@ -71,6 +72,8 @@ struct report {
 	struct json_object *warnings;
 	struct json_object *timings;
 	struct json_object *failed;
+	/* blocks the kernel deferred (parallel onlining), NULL: none */
+	struct json_object *deferred;
 	const char *result; /* changed, unchanged, planned, partial, ... */
 	int exit;
 	bool changed;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "builtin.h"
 #include "list-table.h"
+#include "online-path.h"
 #include "vocab.h"
 
 struct list_opts {
@@ -197,6 +198,7 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 	enum memplug_tristate knob = memplug_has_dax_memmap_knob(ctx);
 	/* reads kallsyms only when the command line asks for parallel */
 	bool parallel = memplug_probe_parallel_onlining(ctx);
+	struct online_path path = online_path_choose(ctx, -1);
 	long ratio = memplug_get_parallel_hotplug_ratio(ctx);
 	long long memmap = memplug_get_nr_memmap_pages(ctx);
 	long long boot = memplug_get_nr_memmap_boot_pages(ctx);
@@ -238,16 +240,24 @@ static struct json_object *system_json(struct memplug_ctx *ctx,
 	json_object_object_add(
 		caps, "parallel_evidence",
 		json_string_or_null(memplug_get_parallel_evidence(ctx)));
+	json_object_object_add(
+		caps, "linear_onlining",
+		json_object_new_boolean(memplug_has_linear_onlining(ctx)));
+	json_object_object_add(
+		caps, "linear_evidence",
+		json_string_or_null(memplug_get_linear_evidence(ctx)));
 	json_object_object_add(caps, "nr_memmap_pages",
 			       json_object_new_boolean(memmap >= 0));
 	json_object_object_add(
 		caps, "memory_probe",
 		json_object_new_boolean(memplug_has_memory_probe(ctx)));
 	json_object_object_add(sys, "capabilities", caps);
-	/* what reconfigure --mode=system-ram does by default here */
+	/* what reconfigure --mode=system-ram does by default here, and why */
 	json_object_object_add(
 		sys, "online_path",
-		json_object_new_string(parallel ? "kernel" : "ordered-writes"));
+		json_object_new_string(online_method_name(path.method)));
+	json_object_object_add(sys, "online_path_reason",
+			       json_object_new_string(path.reason));
 	json_object_object_add(
 		sys, "online_order",
 		json_object_new_string(memplug_order_name(memplug_order_resolve(

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "action.h"
 #include "builtin.h"
+#include "online-path.h"
 #include "reconfigure.h"
 #include "signals.h"
 #include "vocab.h"
@@ -160,12 +161,12 @@ static int set_knob(struct memplug_ctx *ctx, struct report *r,
 	return EXIT_OK;
 }
 
+/* the kernel onlines the whole device (online_path_choose()) */
 static bool use_parallel(struct memplug_ctx *ctx,
 			 const struct reconfigure_opts *o)
 {
-	if (o->no_online || o->parallel == 0)
-		return false;
-	return o->parallel == 1 || memplug_probe_parallel_onlining(ctx);
+	return !o->no_online &&
+	       online_path_choose(ctx, o->parallel).method == ONLINE_KERNEL;
 }
 
 /*

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
+#include "online-path.h"
 #include "signals.h"
 
 static void record_failed(struct report *r, struct memplug_batch *batch)
@@ -16,9 +17,10 @@ static void record_failed(struct report *r, struct memplug_batch *batch)
 					   batch->failed[i])));
 }
 
-/* a batch's timing, change and failures into the report; frees the batch */
+/* a batch's timing, change and failures into the report; frees the batch.
+ * The error: "N blocks @what: @why", @why NULL for the errno's text */
 static int end_batch(struct report *r, struct memplug_batch *batch, int rc,
-		     const char *phase, const char *what)
+		     const char *phase, const char *what, const char *why)
 {
 	unsigned long done = batch->done;
 
@@ -33,7 +35,7 @@ static int end_batch(struct report *r, struct memplug_batch *batch, int rc,
 	return report_fail(r, done ? EXIT_PARTIAL : EXIT_ERROR,
 			   done ? "partial" : "error", "%lu blocks %s: %s",
 			   (unsigned long)json_object_array_length(r->failed),
-			   what, strerror(-rc));
+			   what, why ? why : strerror(-rc));
 }
 
 static unsigned long count_state(struct memplug_block **blocks,
@@ -172,6 +174,30 @@ static int check_kernel_rule(struct memplug_ctx *ctx, struct report *r,
 	return report_fail(r, EXIT_REFUSED, "refused", "%s; add --force", why);
 }
 
+/*
+ * Parallel deferred onlining: the blocks whose write the kernel took but
+ * onlined later, into the report's deferred_blocks, and the wait for
+ * them.  Returns how many of them are among the failed (not online when
+ * the wait ended).
+ */
+static unsigned long report_deferred(struct report *r,
+				     const struct memplug_batch *batch)
+{
+	unsigned long i, j, late = 0;
+
+	if (!r->deferred)
+		r->deferred = json_object_new_array();
+	for (i = 0; i < batch->nr_deferred; i++) {
+		json_object_array_add(
+			r->deferred, json_object_new_int64(memplug_block_get_id(
+					     batch->deferred[i])));
+		for (j = 0; j < batch->nr_failed; j++)
+			late += batch->failed[j] == batch->deferred[i];
+	}
+	report_time(r, "deferred_wait_ms", batch->deferred_ns);
+	return late;
+}
+
 int phase_online(struct memplug_ctx *ctx, struct report *r,
 		 struct memplug_block **blocks, unsigned long nr,
 		 const struct action_opts *o)
@@ -180,7 +206,8 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 	enum memplug_order order =
 		memplug_order_resolve(o->order, MEMPLUG_OP_ONLINE);
 	struct memplug_batch batch;
-	char what[64];
+	unsigned long late;
+	char why[96];
 	int rc;
 
 	if (!todo)
@@ -197,9 +224,21 @@ int phase_online(struct memplug_ctx *ctx, struct report *r,
 		return EXIT_OK;
 	}
 	rc = memplug_online_blocks(ctx, blocks, nr, o->online_type, order,
-				   &batch);
-	snprintf(what, sizeof(what), "failed to online");
-	return end_batch(r, &batch, rc, "online_ms", what);
+				   (unsigned int)o->timeout_s * 1000, &batch);
+	late = batch.nr_deferred ? report_deferred(r, &batch) : 0;
+	if (!late)
+		return end_batch(r, &batch, rc, "online_ms", "failed to online",
+				 NULL);
+	if (late == batch.nr_failed) {
+		snprintf(why, sizeof(why), "not online after %ld s",
+			 o->timeout_s);
+		return end_batch(r, &batch, rc, "online_ms",
+				 "deferred by the kernel", why);
+	}
+	snprintf(why, sizeof(why),
+		 "%lu of them deferred by the kernel, not online after %ld s",
+		 late, o->timeout_s);
+	return end_batch(r, &batch, rc, "online_ms", "failed to online", why);
 }
 
 int phase_offline(struct memplug_ctx *ctx, struct report *r,
@@ -232,7 +271,7 @@ int phase_offline(struct memplug_ctx *ctx, struct report *r,
 				    (unsigned int)o->timeout_s * 1000, &batch);
 	alarm_disarm();
 	snprintf(what, sizeof(what), "still online after %ld s", o->timeout_s);
-	return end_batch(r, &batch, rc, "offline_ms", what);
+	return end_batch(r, &batch, rc, "offline_ms", what, NULL);
 }
 
 /* why @block is online in a zone nobody here asked for */
@@ -416,13 +455,20 @@ int block_action(struct memplug_ctx *ctx, struct report *r, const char *name,
 		goto out;
 	}
 	if (online && memory_absent(src)) {
-		/* back through a kmem bind: blocks come offline, then ours */
-		rc = phase_plug(ctx, r, &t, o, false);
-		if (!rc && !o->dry_run)
+		/* the kernel's whole-device write where it is the cheaper
+		 * path (online_path_choose()), else back through a kmem
+		 * bind: blocks come offline, then ours */
+		bool whole = online_path_choose(ctx, -1).method ==
+				     ONLINE_KERNEL &&
+			     memplug_source_get_dax_state(src) ==
+				     MEMPLUG_DAX_STATE_UNPLUGGED;
+
+		rc = phase_plug(ctx, r, &t, o, whole);
+		if (!rc && !whole && !o->dry_run)
 			rc = report_applied(
 				ctx, r,
 				memplug_dax_enable_ram(target_source(ctx, &t)));
-		else if (!rc)
+		else if (!rc && !whole)
 			report_step(r, "bind %s to kmem, online its blocks %s",
 				    memplug_source_get_name(src),
 				    memplug_online_type_name(o->online_type));

@@ -86,6 +86,9 @@ MEMPLUG_EXPORT int memplug_block_online(struct memplug_block *block,
 	if (rc) {
 		block_refresh(block);
 		fail(block->ctx, rc, "memory%lu: write %s", block->id, word);
+	} else if (memplug_has_parallel_onlining(block->ctx)) {
+		/* the kernel may have deferred it: the block says */
+		block_refresh(block);
 	} else {
 		enum memplug_zone zone = memplug_online_type_zone(type);
 
@@ -176,27 +179,34 @@ memplug_block_get_onlined_zone(struct memplug_block *block)
 	return zone;
 }
 
-static int batch_fail(struct memplug_batch *batch, struct memplug_block *block,
-		      int rc)
+/* @block at the end of @list, of *@nr entries */
+static int list_add(struct memplug_block ***list, unsigned long *nr,
+		    struct memplug_block *block)
 {
 	struct memplug_block **grow;
 
-	grow = realloc(batch->failed, (batch->nr_failed + 1) * sizeof(*grow));
+	grow = realloc(*list, (*nr + 1) * sizeof(*grow));
 	if (!grow)
 		return -ENOMEM;
-	batch->failed = grow;
-	batch->failed[batch->nr_failed++] = block;
-	batch->error = rc;
+	*list = grow;
+	(*list)[(*nr)++] = block;
 	return 0;
+}
+
+static int batch_fail(struct memplug_batch *batch, struct memplug_block *block,
+		      int rc)
+{
+	batch->error = rc;
+	return list_add(&batch->failed, &batch->nr_failed, block);
 }
 
 /* the error of a batch: how many failed, the first of them, the reason */
 static int batch_error(struct memplug_ctx *ctx, struct memplug_batch *batch,
 		       const char *what)
 {
+	clear_error(ctx); /* a write that failed before a retry is past */
 	if (!batch->nr_failed)
 		return 0;
-	clear_error(ctx);
 	if (!batch->error)
 		batch->error = -EIO;
 	return fail(ctx, batch->error,
@@ -225,14 +235,67 @@ static struct memplug_block **select_blocks(struct memplug_block **blocks,
 	return sel;
 }
 
+/*
+ * Parallel deferred onlining: the blocks whose write succeeded but that do
+ * not read online yet come online when the kernel's deferred phase has
+ * run.  Poll their state (1 ms, doubling to 64 ms) until each reads online
+ * or @timeout_ms has passed: those online go to @done (the batch's
+ * onlined blocks, room for all), the others fail with -ETIMEDOUT.
+ * Returns how many failed so.
+ */
+static unsigned long wait_deferred(struct memplug_ctx *ctx,
+				   struct memplug_batch *batch,
+				   struct memplug_block **done,
+				   unsigned int timeout_ms)
+{
+	uint64_t start = memplug_clock_ns();
+	uint64_t deadline = start + (uint64_t)timeout_ms * 1000000ULL;
+	unsigned long left = batch->nr_deferred, i, kept;
+	struct memplug_block **wait;
+	useconds_t pause = 1000;
+
+	if (!left)
+		return 0;
+	wait = malloc(left * sizeof(*wait));
+	if (wait)
+		memcpy(wait, batch->deferred, left * sizeof(*wait));
+	info(ctx, "%lu blocks deferred by the kernel: waiting up to %u ms\n",
+	     left, timeout_ms);
+	while (wait) {
+		for (i = 0, kept = 0; i < left; i++) {
+			block_refresh(wait[i]);
+			if (wait[i]->state == MEMPLUG_BLOCK_ONLINE)
+				done[batch->done++] = wait[i];
+			else
+				wait[kept++] = wait[i];
+		}
+		left = kept;
+		if (!left || memplug_clock_ns() >= deadline)
+			break;
+		usleep(pause);
+		if (pause < 64000)
+			pause *= 2;
+	}
+	for (i = 0; i < left; i++)
+		batch_fail(batch, wait ? wait[i] : batch->deferred[i],
+			   wait ? -ETIMEDOUT : -ENOMEM);
+	batch->deferred_ns = memplug_clock_ns() - start;
+	if (!wait)
+		return 0; /* out of memory, not late */
+	free(wait);
+	return left;
+}
+
 MEMPLUG_EXPORT int
 memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 		      unsigned long nr, enum memplug_online_type type,
-		      enum memplug_order order, struct memplug_batch *batch)
+		      enum memplug_order order, unsigned int timeout_ms,
+		      struct memplug_batch *batch)
 {
 	struct memplug_block **todo;
-	unsigned long count, i;
+	unsigned long count, i, late;
 	uint64_t start = memplug_clock_ns();
+	bool parallel;
 
 	memset(batch, 0, sizeof(*batch));
 	clear_error(ctx);
@@ -242,14 +305,34 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 		return fail(ctx, -ENOMEM, "online");
 	info(ctx, "online %lu blocks %s, %s order\n", count,
 	     memplug_online_type_name(type), memplug_order_name(order));
+	/* once, before the writes: memplug_block_online() then knows */
+	parallel = count && memplug_probe_parallel_onlining(ctx);
 	for (i = 0; i < count; i++) {
 		int rc = memplug_block_online(todo[i], type);
+		enum memplug_block_state state = todo[i]->state;
 
-		if (!rc)
-			todo[batch->done++] = todo[i];
-		else if (todo[i]->state != MEMPLUG_BLOCK_ONLINE)
+		if (state == MEMPLUG_BLOCK_ONLINE) {
+			if (!rc) /* else someone else onlined it */
+				todo[batch->done++] = todo[i];
+			continue;
+		}
+		/*
+		 * Not online: deferred when the write was taken, and, with
+		 * parallel onlining, when it was refused with EINVAL while
+		 * the block reads offline: the device core counts a block
+		 * whose deferred phase is pending (an earlier write, e.g.
+		 * of a memplug killed while it waited) as online already.
+		 */
+		if (!rc || (parallel && rc == -EINVAL &&
+			    state == MEMPLUG_BLOCK_OFFLINE)) {
+			if (list_add(&batch->deferred, &batch->nr_deferred,
+				     todo[i]))
+				batch_fail(batch, todo[i], -ENOMEM);
+		} else {
 			batch_fail(batch, todo[i], rc);
+		}
 	}
+	late = wait_deferred(ctx, batch, todo, timeout_ms);
 	if (batch->done) {
 		memplug_order_blocks(todo, batch->done,
 				     MEMPLUG_ORDER_ASCENDING);
@@ -257,6 +340,14 @@ memplug_online_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 	}
 	free(todo);
 	batch->elapsed_ns = memplug_clock_ns() - start;
+	if (late) {
+		clear_error(ctx);
+		return fail(
+			ctx, -ETIMEDOUT,
+			"online: %lu of %lu blocks failed (memory%lu), %lu deferred by the kernel and not online after %u ms",
+			batch->nr_failed, batch->nr_failed + batch->done,
+			batch->failed[0]->id, late, timeout_ms);
+	}
 	return batch_error(ctx, batch, "online:");
 }
 
@@ -317,6 +408,7 @@ memplug_offline_blocks(struct memplug_ctx *ctx, struct memplug_block **blocks,
 MEMPLUG_EXPORT void memplug_batch_release(struct memplug_batch *batch)
 {
 	free(batch->failed);
-	batch->failed = NULL;
-	batch->nr_failed = 0;
+	free(batch->deferred);
+	batch->failed = batch->deferred = NULL;
+	batch->nr_failed = batch->nr_deferred = 0;
 }

@@ -223,6 +223,8 @@ int scan_kernel(struct memplug_ctx *ctx)
 		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/memmap_on_memory");
 	ctx->kernel.online_policy =
 		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/online_policy");
+	ctx->kernel.fast_contig =
+		read_textf(ctx, SYSFS_HOTPLUG_PARAMS "/fast_contig");
 	if (read_intf(ctx, &ratio, SYSFS_HOTPLUG_PARAMS "/auto_movable_ratio"))
 		ratio = -1;
 	ctx->kernel.auto_movable_ratio = ratio;
@@ -250,8 +252,10 @@ void free_kernel(struct memplug_ctx *ctx)
 	free(ctx->kernel.auto_online_blocks);
 	free(ctx->kernel.memmap_on_memory);
 	free(ctx->kernel.online_policy);
+	free(ctx->kernel.fast_contig);
 	ctx->kernel.kernel_release = ctx->kernel.auto_online_blocks = NULL;
 	ctx->kernel.memmap_on_memory = ctx->kernel.online_policy = NULL;
+	ctx->kernel.fast_contig = NULL;
 	/* the parallel interface is a fact of the boot: kept for the ctx */
 }
 
@@ -369,6 +373,65 @@ MEMPLUG_EXPORT bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx)
 		}
 	}
 	return memplug_has_parallel_onlining(ctx);
+}
+
+/*
+ * "MAJOR.MINOR" at the start of a release string ("7.4.0-1-amd64"): each
+ * at most five digits, the minor followed by anything but a digit.
+ * Returns false for anything else.
+ */
+bool release_version(const char *release, unsigned int *major,
+		     unsigned int *minor)
+{
+	unsigned int v[2] = { 0, 0 };
+	const char *p = release;
+	int i, n;
+
+	if (!p)
+		return false;
+	for (i = 0; i < 2; i++) {
+		/* six digits at most are read: a sixth is refused */
+		for (n = 0; *p >= '0' && *p <= '9' && n <= 5; p++, n++)
+			v[i] = v[i] * 10 + (unsigned int)(*p - '0');
+		if (!n || n > 5 || (i == 0 && *p++ != '.'))
+			return false;
+	}
+	*major = v[0];
+	*minor = v[1];
+	return true;
+}
+
+/*
+ * The zone-contiguity fix: onlining a block updates its zone's contiguity
+ * in O(1), not by a walk of the zone span, so ascending onlining (the
+ * kernel's own, when it onlines a whole device) is linear.  A parameter
+ * file that says so is the kernel's word (a patched kernel, where the fix
+ * is switched at boot: Y or N); without one, upstream Linux 7.4 and later
+ * have it.  Both were read by the scan; nothing more is read here.
+ */
+static const char *linear_evidence(struct memplug_ctx *ctx)
+{
+	const char *p = ctx->kernel.fast_contig;
+	unsigned int major, minor;
+
+	if (p && (!strcmp(p, "Y") || !strcmp(p, "y") || !strcmp(p, "1")))
+		return "module";
+	if (p && (!strcmp(p, "N") || !strcmp(p, "n") || !strcmp(p, "0")))
+		return NULL;
+	if (release_version(ctx->kernel.kernel_release, &major, &minor) &&
+	    (major > 7 || (major == 7 && minor >= 4)))
+		return "release";
+	return NULL;
+}
+
+MEMPLUG_EXPORT bool memplug_has_linear_onlining(struct memplug_ctx *ctx)
+{
+	return linear_evidence(ctx) != NULL;
+}
+
+MEMPLUG_EXPORT const char *memplug_get_linear_evidence(struct memplug_ctx *ctx)
+{
+	return linear_evidence(ctx);
 }
 
 MEMPLUG_EXPORT bool memplug_has_memory_probe(struct memplug_ctx *ctx)

@@ -138,6 +138,18 @@ const char *memplug_get_parallel_evidence(struct memplug_ctx *ctx);
  * Reads only.  Returns memplug_has_parallel_onlining() afterwards.
  */
 bool memplug_probe_parallel_onlining(struct memplug_ctx *ctx);
+/*
+ * Linear onlining: the kernel has the zone-contiguity fix (onlining a
+ * block updates its zone's contiguity in O(1) instead of walking the
+ * zone span), so ascending onlining, the kernel's own order when it
+ * onlines a whole device, costs no more than descending.  The evidence
+ * says why: "module" (memory_hotplug.fast_contig reads Y or 1, a patched
+ * kernel's boot switch; N or 0 there means no fix, whatever the release)
+ * or "release" (Linux 7.4 or later, from the release the scan read);
+ * NULL without the fix.  Reads nothing beyond the scan.
+ */
+bool memplug_has_linear_onlining(struct memplug_ctx *ctx);
+const char *memplug_get_linear_evidence(struct memplug_ctx *ctx);
 bool memplug_has_memory_probe(struct memplug_ctx *ctx);
 /* /proc/vmstat counters, -1 when the kernel has none */
 long long memplug_get_nr_memmap_pages(struct memplug_ctx *ctx);
@@ -447,7 +459,13 @@ enum memplug_order memplug_order_resolve(enum memplug_order order,
 void memplug_order_blocks(struct memplug_block **blocks, unsigned long nr,
 			  enum memplug_order order);
 
-/* one state write; returns 0 or a negative errno (EINVAL if already so) */
+/*
+ * One state write; returns 0 or a negative errno (EINVAL if already so).
+ * With parallel deferred onlining (memplug_has_parallel_onlining()) the
+ * kernel may take the write and online the block later, in its deferred
+ * phase (ms to s): there the state is read again after the write, and a
+ * deferred block reads offline.  memplug_online_blocks() waits for it.
+ */
 int memplug_block_online(struct memplug_block *block,
 			 enum memplug_online_type type);
 int memplug_block_offline(struct memplug_block *block);
@@ -460,6 +478,15 @@ struct memplug_batch {
 	struct memplug_block **failed; /* still not in the wanted state */
 	int error; /* negative errno of the last failure */
 	uint64_t elapsed_ns;
+	/*
+	 * Online: the blocks the kernel deferred (the write was taken, or
+	 * refused as still pending, and the block did not read online
+	 * yet).  Those that came online within the bound count in done,
+	 * the others are in failed (-ETIMEDOUT).
+	 */
+	unsigned long nr_deferred;
+	struct memplug_block **deferred;
+	uint64_t deferred_ns; /* the part of elapsed_ns spent waiting */
 };
 
 /*
@@ -472,11 +499,20 @@ enum memplug_zone memplug_block_get_onlined_zone(struct memplug_block *block);
  * memplug_online_blocks - online the offline ones among @blocks, in @order.
  * Blocks already online are left alone.  Returns 0 when every block is
  * online afterwards, else a negative errno with @batch naming the failures.
+ * With parallel deferred onlining (memplug_probe_parallel_onlining(),
+ * which reads /proc/kallsyms once when the command line asks for it and
+ * nothing cheaper confirmed it) a block the kernel deferred is waited for,
+ * its state polled (1 ms, doubling to 64 ms) for up to @timeout_ms after
+ * the last write; one still not online then fails with -ETIMEDOUT.  There
+ * a write refused with -EINVAL while the block reads offline is waited
+ * for too: the device core counts a block whose deferred phase is still
+ * pending (from an earlier write) as online.  Only blocks that read
+ * online are recorded as memplug's (run/memplug).
  */
 int memplug_online_blocks(struct memplug_ctx *ctx,
 			  struct memplug_block **blocks, unsigned long nr,
 			  enum memplug_online_type type,
-			  enum memplug_order order,
+			  enum memplug_order order, unsigned int timeout_ms,
 			  struct memplug_batch *batch);
 /*
  * memplug_offline_blocks - offline the online ones among @blocks, retrying

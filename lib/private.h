@@ -158,6 +158,7 @@ struct kernel_facts {
 	char *auto_online_blocks;
 	char *memmap_on_memory;
 	char *online_policy;
+	char *fast_contig; /* memory_hotplug.fast_contig, NULL: none */
 	long auto_movable_ratio;
 	bool memory_probe;
 	long long nr_memmap_pages;
@@ -366,6 +367,9 @@ const char *cmdline_param(const char *cmdline, const char *key);
 long long vmstat_value(const char *vmstat, const char *key);
 /* at most @cap bytes are read: -1 beyond, else 0/1 */
 int kallsyms_fd_has(int fd, const char *symbol, uint64_t cap);
+/* "MAJOR.MINOR" at the start of a kernel release; false if not so */
+bool release_version(const char *release, unsigned int *major,
+		     unsigned int *minor);
 
 /* ---- iomem.c ------------------------------------------------------------ */
 int scan_iomem(struct memplug_ctx *ctx);

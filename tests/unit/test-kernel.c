@@ -26,6 +26,9 @@ int main(int argc, char **argv)
 	CHECK_INT(memplug_get_parallel_hotplug_ratio(ctx), -1,
 		  "no parallel_hotplug_ratio");
 	CHECK(memplug_get_parallel_evidence(ctx) == NULL, "no evidence");
+	/* 6.12, no fast_contig parameter: no zone-contiguity fix */
+	CHECK(!memplug_has_linear_onlining(ctx), "no linear onlining");
+	CHECK(memplug_get_linear_evidence(ctx) == NULL, "no linear evidence");
 	CHECK(!memplug_has_memory_probe(ctx), "no probe file");
 	CHECK(memplug_get_nr_memmap_pages(ctx) > 0, "nr_memmap_pages");
 	CHECK(memplug_get_nr_memmap_boot_pages(ctx) > 0,

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		  "all offline in the model");
 
 	CHECK_INT(memplug_online_blocks(ctx, blocks, nr, MEMPLUG_ONLINE_MOVABLE,
-					MEMPLUG_ORDER_ASCENDING, &batch),
+					MEMPLUG_ORDER_ASCENDING, 1000, &batch),
 		  0, "online them");
 	CHECK_INT(batch.done, 15, "15 blocks changed");
 	memplug_batch_release(&batch);
