@@ -27,8 +27,8 @@ grep -q ' deferred_online_memory$' /proc/kallsyms ||
 
 step "memplug list sees it"
 run_expect 0 memplug list
-assert_json $J '.capabilities.parallel_onlining' true "parallel_onlining"
-assert_json $J '.capabilities.online_method' kernel "online_method"
+assert_json $J '.system.capabilities.parallel_onlining' true "parallel_onlining"
+assert_json $J '.system.online_path' kernel "online_path"
 
 dev="$(nvdimm_devdax)"
 assert_eq "$dev" dax0.0 "dax device"
