@@ -98,8 +98,10 @@ for k in sorted(k for k in med if k.startswith("phase_memplug_")):
     row(k, "&nbsp;&nbsp;memplug phase `%s`%s" % (k[len("phase_memplug_"):],
                                              " (total - online)" if k.endswith("_bind") else ""))
 row("reconf_daxctl", "daxctl reconfigure-device")
+row("reconf_daxctl_exit", "&nbsp;&nbsp;its exit status (non-zero: it took deferred blocks for failures)")
 row("phase_split_bind", "&nbsp;&nbsp;daxctl --no-online: kmem bind alone")
 row("phase_split_online", "&nbsp;&nbsp;daxctl online-memory after it")
+row("phase_split_online_exit", "&nbsp;&nbsp;its exit status")
 row("reconf_kauto", "kernel auto-online (online_movable) + daxctl --force: bind incl. online")
 row("reconf_memplugmom", "memplug reconfigure --memmap-on-memory")
 for k in sorted(k for k in med if k.startswith("settle_") and k != "settle_warmup"):
