@@ -16,6 +16,10 @@
 #              then daxctl reconfigure-device --force; the kernel onlines
 #              every block inside the bind (ascending), so this is bind +
 #              online in one phase; its online share is kauto - split bind
+#   memplugord memplug reconfigure --no-parallel: its own ordered writes
+#   memplugkern memplug reconfigure --parallel: the kernel onlines the
+#              device inside the kmem bind (auto_online_blocks), as kauto
+#              (both only with --paths)
 #   memplugmom memplug reconfigure --memmap-on-memory (6.9+ kernels with the
 #              dax memmap_on_memory knob; the kernel is booted with
 #              memory_hotplug.memmap_on_memory=1, which changes nothing for
@@ -113,6 +117,21 @@ timed_ok() {
 	metric "$name" "$(elapsed_ms "$t0")" ms
 	metric "${name%_r*}_exit_r${name##*_r}" "$rc" status
 	[ "$rc" -eq 0 ] || log "$name: '$*' exited $rc: $(head -c 300 $ERR)"
+}
+# memplug forced onto each of its two paths (--paths memplugord memplugkern)
+path_memplugord() {
+	# shellcheck disable=SC2086 # $nomom is empty or one option
+	timed reconf_memplugord_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force --no-parallel $nomom
+	settle settle_memplugord_r$1
+	check_ram "memplug --no-parallel"
+	back_to_devdax
+}
+path_memplugkern() {
+	# shellcheck disable=SC2086 # $nomom is empty or one option
+	timed reconf_memplugkern_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force --parallel $nomom
+	settle settle_memplugkern_r$1
+	check_ram "memplug --parallel"
+	back_to_devdax
 }
 path_daxctl() {
 	timed_ok reconf_daxctl_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram "$dev"

@@ -15,7 +15,8 @@
 # 7.3-parallel (tests/kernel).  --append adds kernel parameters (e.g.
 # parallel_hotplug_ratio=2), --profile replaces the 64 GiB "large" machine
 # (e.g. medium: 16 GiB, huge: 256 GiB), --smp gives the guest N vCPUs,
-# --paths times only these of memplug daxctl split kauto memplugmom.
+# --paths times only these of memplug daxctl split kauto memplugmom
+# memplugord memplugkern.
 # --build defaults to ./build; --kernel may be given several times (default
 # 6.1 6.12 7.3), one guest at a time (run it under flock /work/coord/vm.lock
 # on a shared machine). --rounds overrides ROUNDS (3). --keep-log DIR keeps
@@ -97,6 +98,8 @@ row("reconf_memplug", "memplug reconfigure (memmap in node RAM)")
 for k in sorted(k for k in med if k.startswith("phase_memplug_")):
     row(k, "&nbsp;&nbsp;memplug phase `%s`%s" % (k[len("phase_memplug_"):],
                                              " (total - online)" if k.endswith("_bind") else ""))
+row("reconf_memplugord", "memplug reconfigure --no-parallel (its ordered writes)")
+row("reconf_memplugkern", "memplug reconfigure --parallel (the kernel onlines in the bind)")
 row("reconf_daxctl", "daxctl reconfigure-device")
 row("reconf_daxctl_exit", "&nbsp;&nbsp;its exit status (non-zero: it took deferred blocks for failures)")
 row("phase_split_bind", "&nbsp;&nbsp;daxctl --no-online: kmem bind alone")
