@@ -173,28 +173,40 @@ static bool use_parallel(struct memplug_ctx *ctx,
  * The kernel onlines the whole device while kmem binds.  Signals are held
  * while auto_online_blocks is changed, so that it is always restored (the
  * library journals it against SIGKILL).  With deferred onlining the pages
- * reach the allocator after the blocks read online: wait for the target
- * node's MemTotal to stay the same over three polls (at most ~12 s).
+ * may reach the allocator after the blocks read online.  Done at once when
+ * the target node's MemTotal grew by every byte the device adds (memmap in
+ * node RAM: kmem's blocks are all managed pages); else, as with the memmap
+ * on the device, wait for MemTotal to stay the same over three polls (at
+ * most ~12 s).  The timing is reported as settle_ms.
  */
-static int kernel_online(struct memplug_ctx *ctx, struct memplug_source *src,
+static int kernel_online(struct memplug_ctx *ctx, struct report *r,
+			 struct memplug_source *src,
 			 enum memplug_online_type type)
 {
 	int node = memplug_source_get_target_node(src);
-	long long last = -2, cur;
+	long long want = (long long)memplug_source_get_nr_range_blocks(src) *
+			 (long long)memplug_get_block_size(ctx);
+	long long before, last = -2, cur;
 	int rc, stable = 0, polls = 0;
+	uint64_t t0;
 	sigset_t old;
 
+	before = node < 0 ? -1 : memplug_node_read_mem_total(ctx, node);
 	signals_hold(&old);
 	rc = memplug_dax_enable_ram_online(src, type);
 	signals_release(&old);
 	if (rc || node < 0)
 		return rc;
+	t0 = memplug_clock_ns();
 	while (stable < 3 && polls++ < 1200) {
 		cur = memplug_node_read_mem_total(ctx, node);
+		if (before >= 0 && want > 0 && cur - before == want)
+			break;
 		stable = cur == last ? stable + 1 : 0;
 		last = cur;
 		usleep(stable ? 10000 : 5000);
 	}
+	report_time(r, "settle_ms", memplug_clock_ns() - t0);
 	return 0;
 }
 
@@ -241,7 +253,7 @@ static int to_system_ram(struct memplug_ctx *ctx, struct report *r,
 		return EXIT_OK;
 	}
 	if (parallel)
-		rc = kernel_online(ctx, src, o->action.online_type);
+		rc = kernel_online(ctx, r, src, o->action.online_type);
 	else
 		rc = memplug_dax_enable_ram(src);
 	return report_applied(ctx, r, rc);
