@@ -172,26 +172,6 @@ online_blocks() {
 	done
 }
 block_zone() { cat $SYS_MEM/"$1"/valid_zones; }
-# deferring_kernel: true on a kernel with parallel deferred onlining switched
-# on (the test bed's 7.3 with parallel_hotplug_ratio=N, N != 0)
-deferring_kernel() {
-	[ "$(cat /sys/module/kernel/parameters/parallel_hotplug_ratio 2>/dev/null || echo 0)" != 0 ]
-}
-_all_online() {
-	local b
-	for b in "$@"; do
-		[ "$(cat $SYS_MEM/"$b"/state)" = online ] || return 1
-	done
-}
-# settle_online BLOCK...: on a deferring kernel, an online* write into a
-# populated zone returns at once and the block reads "offline" until the
-# kernel's deferred phase has run: wait (30 s at most) until every block
-# reads online.  Elsewhere the write is synchronous: nothing to wait for
-# (the caller's own checks see the state at once).
-settle_online() {
-	deferring_kernel || return 0
-	wait_for 30 _all_online "$@" || fail "blocks still not online 30 s after the write (deferred phase never ran?): $*"
-}
 # n_online: how many blocks are online (one grep instead of a cat per block:
 # forks are slow under TCG)
 n_online() { echo $(($(grep -lx online $SYS_MEM/memory*/state | wc -l))); }
