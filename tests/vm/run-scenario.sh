@@ -6,11 +6,12 @@
 #
 #   run-scenario.sh --kernel KERNEL --scenario FILE [--build DIR]
 #                   [--timeout SEC] [--cache DIR] [--keep-log FILE] [-v]
-#   run-scenario.sh --kernel KERNEL --prepare [--cache DIR] [-v]
+#   run-scenario.sh --kernel KERNEL --prepare [--build DIR] [--cache DIR] [-v]
 #
 # KERNEL: 6.1, 6.12, 7.3 (Debian's), 7.3-patched, 7.3-fix, 7.3-parallel (the
 # test bed's own build, tests/kernel/).  --prepare gets the kernel (fetch or
 # build) and the base image, and boots nothing.
+#
 # Exit status: 0 pass, 1 fail (the failing assertion and the serial log tail
 # go to stderr), 77 skip (meson's skip code; the reason goes to stdout; never
 # under CI=true, where a skip is a failure).

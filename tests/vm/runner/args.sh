@@ -6,7 +6,7 @@
 # shellcheck shell=bash disable=SC2034 # the variables are the other parts'
 
 usage() {
-	sed -n '4,13p' "$RUNNER" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,18p' "$RUNNER" | sed 's/^# \{0,1\}//' >&2
 	exit 1
 }
 
