@@ -3,7 +3,9 @@
 #
 # The whole test suite on a fresh Debian 12 machine, as root: installs what
 # it needs (apt), builds, runs the unit tests on sysfs trees and the
-# real-kernel scenarios in QEMU (kernels 6.1, 6.12 and 7.3), then, in a
+# real-kernel scenarios in QEMU (Debian's kernels 6.1, 6.12 and 7.3, and the
+# test bed's own 7.3: the first VM test builds it once, ~15-25 min on a fresh
+# machine, cached in ~/.cache/memplug-kernel; tests/kernel/README.md), then, in a
 # second build (build-san: clang-14, ASan + UBSan + LeakSanitizer, libFuzzer
 # targets), the unit suite again with every sanitizer report fatal and each
 # fuzz target for 30 s, two at a time.  Ends with one line "N passed, N

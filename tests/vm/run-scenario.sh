@@ -4,8 +4,13 @@
 # run-scenario.sh: boot a real Linux kernel in QEMU (TCG, never KVM) with a
 # minimal initramfs and run one guest scenario script in it.
 #
-#   run-scenario.sh --kernel 6.1|6.12|7.3 --scenario FILE [--build DIR]
+#   run-scenario.sh --kernel KERNEL --scenario FILE [--build DIR]
 #                   [--timeout SEC] [--cache DIR] [--keep-log FILE] [-v]
+#   run-scenario.sh --kernel KERNEL --prepare [--build DIR] [--cache DIR] [-v]
+#
+# KERNEL: 6.1, 6.12, 7.3 (Debian's), 7.3-patched, 7.3-fix, 7.3-parallel (the
+# test bed's own build, tests/kernel/).  --prepare gets the kernel (fetch or
+# build) and the base image, and boots nothing.
 #
 # Exit status: 0 pass, 1 fail (the failing assertion and the serial log tail
 # go to stderr), 77 skip (meson's skip code; the reason goes to stdout; never
@@ -42,6 +47,11 @@ pick_cache
 find_kernel           # kernels.sh: 6.1 from the host, newer ones fetched
 work="$(mktemp -d "${TMPDIR:-/tmp}/memplug-vm.XXXXXX")"
 trap cleanup EXIT     # qemu.sh
+if [ "$prepare" -eq 1 ]; then
+	pick_base
+	echo "$tag PASS kernel $krel and its base image ready ($(elapsed_s)s)"
+	exit 0
+fi
 set_profile           # profiles.sh: QEMU machine and kernel command line
 pick_base             # image.sh: cached base initramfs or systemd root
 make_initrd           # overlay.sh: scenario, env and memplug on top

@@ -63,6 +63,14 @@ expect_failure must-fail "qemu-system-x86_64 not installed" "$@"
 # a kernel that cannot be fetched: no mirror in an empty apt configuration
 CASE_ENV="CI=true MEMPLUG_APT_ETC=$tmp/apt-etc"
 expect_failure must-fail "kernel 6.12 not available" "$@" --kernel 6.12 --cache "$tmp/cache"
+# the test bed's own kernel that cannot be built (an empty kernel cache, no
+# mirror for the source): a failure, and the next test of the run fails at
+# once on the remembered failure instead of building again
+CASE_ENV="CI=true MEMPLUG_APT_ETC=$tmp/apt-etc MEMPLUG_KERNEL_CACHE=$tmp/kcache"
+expect_failure must-fail "kernel 7.3-fix not available (tests/kernel/build-kernel.sh failed" \
+	"$@" --kernel 7.3-fix --cache "$tmp/cache"
+expect_failure must-fail "the build of tests/kernel/ as it is failed less than an hour ago" \
+	"$@" --kernel 7.3-parallel --cache "$tmp/cache"
 CASE_ENV="CI=true"
 expect_failure future-kernel "cannot run under CI=true: needs kernel >= 99" "$@"
 expect_failure guest-skip "the guest skipped under CI=true: deliberate harness self-test skip" "$@"

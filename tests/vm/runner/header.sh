@@ -12,6 +12,12 @@ header() {
 
 read_header() {
 	local hdr_timeout
+	if [ "$prepare" -eq 1 ]; then
+		# --prepare: no scenario, the busybox guest's base image
+		profile="" min_kernel="" extra_append="" extra_qemu=""
+		guest=busybox boots=1 flavour="" install_how=""
+		return 0
+	fi
 	profile="$(header profile)"
 	min_kernel="$(header min-kernel)"
 	extra_append="$(header append)"

@@ -113,6 +113,7 @@ make_initrd() {
 		echo "MEMPLUG_SCENARIO=$name"
 		echo "MEMPLUG_PROFILE=$profile"
 		echo "MEMPLUG_KERNEL=$kernel"
+		echo "MEMPLUG_KERNEL_SERIES=$series"
 		echo "MEMPLUG_QEMU=$qemu_ver"
 		echo "MEMPLUG_GUEST=$guest"
 		echo "MEMPLUG_BOOTS=$boots"

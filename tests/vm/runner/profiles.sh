@@ -50,5 +50,6 @@ set_profile() {
 		;;
 	*) die "unknown profile '$profile'" ;;
 	esac
+	[ -z "$kernel_append" ] || append="$append $kernel_append"
 	[ -z "$extra_append" ] || append="$append $extra_append"
 }

@@ -22,6 +22,7 @@ done
 step "online $(count_lines "$offline") blocks movable"
 t0=$(now_ns)
 online_blocks online_movable $offline
+settle settle_15_blocks_ms 30
 metric online_movable_15_blocks_ms "$(elapsed_ms "$t0")" ms
 for b in $offline; do
 	assert_eq "$(cat $SYS_MEM/"$b"/state)" online "$b state"
