@@ -78,7 +78,6 @@ settle settle_list 60
 step "offline all; a queued block that is offlined again stays offline"
 run_expect 0 memplug offline "$dev"
 b1="$(echo "$rest" | head -n 1)"
-b2="$(echo "$rest" | sed -n 2p)"
 echo online_movable >$SYS_MEM/$first/state || fail "online $first again"
 echo online_movable >$SYS_MEM/$b1/state || fail "online $b1"
 if [ "$(cat $SYS_MEM/$b1/state)" = offline ]; then
