@@ -14,7 +14,7 @@
 # of building changes; comments here do not rebuild the kernel), in
 # $MEMPLUG_KERNEL_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/memplug-kernel:
 # outside the clone, so that one CI run on a machine reuses the previous
-# one's kernel; a fresh machine builds once (~15-25 min on 2 cores; ccache
+# one's kernel; a fresh machine builds once (13 min on 2 idle cores; ccache
 # in the same cache makes a rebuild after a patch change a few minutes).
 #
 #   CACHE/7.3-memplug-KEY/boot/vmlinuz-REL
