@@ -105,7 +105,7 @@ path_memplug() {
 	memory_after memplug "$1"
 	back_to_devdax
 }
-# untimed_ok NAME CMD...: like timed, but a failing CMD is a result, not
+# timed_ok NAME CMD...: like timed, but a failing CMD is a result, not
 # the end of the run: daxctl 76.1 reports blocks a parallel kernel defers
 # as failed ("failed to online N memory sections") although they come
 # online a moment later; metric NAME_exit carries its exit status
@@ -118,21 +118,20 @@ timed_ok() {
 	metric "${name%_r*}_exit_r${name##*_r}" "$rc" status
 	[ "$rc" -eq 0 ] || log "$name: '$*' exited $rc: $(head -c 300 $ERR)"
 }
-# memplug forced onto each of its two paths (--paths memplugord memplugkern)
-path_memplugord() {
-	# shellcheck disable=SC2086 # $nomom is empty or one option
-	timed reconf_memplugord_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force --no-parallel $nomom
-	settle settle_memplugord_r$1
-	check_ram "memplug --no-parallel"
+# memplug forced onto each of its two paths (--paths memplugord memplugkern):
+# memplug_forced NAME LABEL ROUND OPTION...
+memplug_forced() {
+	local name="$1" label="$2" r="$3"
+	shift 3
+	timed reconf_${name}_r$r memplug reconfigure "$dev" --mode=system-ram --zone=movable --force "$@"
+	settle settle_${name}_r$r
+	check_ram "$label"
 	back_to_devdax
 }
-path_memplugkern() {
-	# shellcheck disable=SC2086 # $nomom is empty or one option
-	timed reconf_memplugkern_r$1 memplug reconfigure "$dev" --mode=system-ram --zone=movable --force --parallel $nomom
-	settle settle_memplugkern_r$1
-	check_ram "memplug --parallel"
-	back_to_devdax
-}
+# shellcheck disable=SC2086 # $nomom is empty or one option
+path_memplugord() { memplug_forced memplugord "memplug --no-parallel" "$1" --no-parallel $nomom; }
+# shellcheck disable=SC2086 # $nomom is empty or one option
+path_memplugkern() { memplug_forced memplugkern "memplug --parallel" "$1" --parallel $nomom; }
 path_daxctl() {
 	timed_ok reconf_daxctl_r$1 /usr/bin/daxctl reconfigure-device --mode=system-ram "$dev"
 	settle settle_daxctl_r$1
